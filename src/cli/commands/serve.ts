@@ -1,0 +1,75 @@
+import { Command, Option } from 'commander';
+import { DEFAULT_SERVER_SETTINGS, ReferenceServer } from '../../server/reference-server.js';
+import { findTransport, TRANSPORT_NAMES } from '../../transports/registry.js';
+import { InvalidOptionError } from '../../errors.js';
+import { EXIT_CODE_HELP, ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { integerInRange, numberInRange } from '../option-parsers.js';
+import { SSE_PATH } from '../../transports/sse/server.js';
+import { POLL_PATH } from '../../transports/long-polling/server.js';
+import { WEBSOCKET_PATH } from '../../transports/websocket/server.js';
+
+interface ServeFlags {
+  port: number;
+  rate: number;
+  payloadBytes: number;
+  injectDelayMs: number;
+  heartbeatMs: number;
+  holdMs: number;
+}
+
+const ROUTES: Record<string, string> = { 'long-polling': `${POLL_PATH}?cursor=-1`, sse: SSE_PATH, websocket: WEBSOCKET_PATH };
+
+/** Loopback addresses only: rtbench's reference servers are benchmark targets, not services. */
+const HOST = '127.0.0.1';
+
+export function serveCommand(io: CliIo, setExitCode: (code: ExitCodeValue) => void): Command {
+  return new Command('serve')
+    .description(`run one reference server in the foreground on ${HOST} until Ctrl-C (transports: ${TRANSPORT_NAMES.join(', ')})`)
+    .argument('<transport>', `transport to serve: ${TRANSPORT_NAMES.join(', ')} (aliases poll, ws)`)
+    .addOption(new Option('-p, --port <port>', 'TCP port on 127.0.0.1; 0 picks a free port').argParser(integerInRange(0, 65535)).default(8080))
+    .addOption(new Option('-r, --rate <messages-per-second>', 'broadcast messages per second; 0 publishes nothing').argParser(numberInRange(0, 100_000)).default(1))
+    .addOption(new Option('--payload-bytes <bytes>', 'payload size of each message, in bytes').argParser(integerInRange(1, 1_048_576)).default(DEFAULT_SERVER_SETTINGS.payloadBytes))
+    .addOption(new Option('--inject-delay-ms <ms>', 'hold every message this long past its due time (calibration), in ms').argParser(numberInRange(0, 60_000)).default(0))
+    .addOption(new Option('--heartbeat-ms <ms>', 'SSE heartbeat and WebSocket ping interval, in ms').argParser(integerInRange(100, 3_600_000)).default(DEFAULT_SERVER_SETTINGS.heartbeatMs))
+    .addOption(new Option('--hold-ms <ms>', 'long-poll hold timeout before a 204, in ms').argParser(integerInRange(100, 3_600_000)).default(DEFAULT_SERVER_SETTINGS.holdMs))
+    .addHelpText('after', `\n${EXIT_CODE_HELP}`)
+    .action(async (transportName: string, flags: ServeFlags) => {
+      setExitCode(await serve(io, transportName, flags));
+    });
+}
+
+async function serve(io: CliIo, transportName: string, flags: ServeFlags): Promise<ExitCodeValue> {
+  let transport;
+  try {
+    transport = findTransport(transportName);
+  } catch (error) {
+    throw new InvalidOptionError((error as Error).message);
+  }
+
+  const server = await ReferenceServer.start({
+    ...DEFAULT_SERVER_SETTINGS,
+    transport: transport.name,
+    host: HOST,
+    port: flags.port,
+    payloadBytes: flags.payloadBytes,
+    injectDelayMs: flags.injectDelayMs,
+    heartbeatMs: flags.heartbeatMs,
+    holdMs: flags.holdMs,
+  });
+  if (flags.rate > 0) server.publisher.start(flags.rate);
+
+  const endpoint = `${server.url}${ROUTES[transport.name]}`.replace(/^http:(.*\/ws)$/, 'ws:$1');
+  io.stdout(`${transport.name} reference server listening on ${server.url}\n`);
+  io.stdout(`subscribe at ${endpoint} (${flags.rate} messages/s); Ctrl-C stops\n`);
+
+  const signal = await new Promise<string>((resolve) => {
+    const remove = io.onInterrupt((name) => {
+      remove();
+      resolve(name);
+    });
+  });
+  await server.close();
+  io.stderr(`stopped on ${signal}\n`);
+  return ExitCode.OK;
+}

@@ -1,0 +1,28 @@
+/**
+ * Every exit code rtbench returns, in one place. The README and `--help`
+ * list the same table; CI jobs branch on these numbers, so never reuse one.
+ */
+export const ExitCode = {
+  /** The run finished and every check passed. */
+  OK: 0,
+  /** The run failed at run time (a server crashed, a socket failed to bind). */
+  RUN_FAILED: 1,
+  /** Invalid command line or scenario: nothing was started. */
+  USAGE: 2,
+  /** `--strict` was given and the load generator was saturated. */
+  GENERATOR_SATURATED: 3,
+  /** The machine's limits (file descriptors, ephemeral ports) are too low for the requested load. */
+  RESOURCE_LIMIT: 6,
+  /** Interrupted by SIGINT or SIGTERM; a partial report was written. */
+  INTERRUPTED: 130,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export const EXIT_CODE_HELP = `Exit codes:
+  0    run finished, all checks passed
+  1    run failed (server crash, bind failure, I/O error)
+  2    invalid option or scenario; nothing was started
+  3    --strict and the load generator was saturated
+  6    file-descriptor or ephemeral-port limit too low for the requested load
+  130  interrupted (SIGINT/SIGTERM); a partial report was written`;

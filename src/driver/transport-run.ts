@@ -1,0 +1,252 @@
+import type { ManagedChild } from '../child/child-process.js';
+import { InterruptedError, RtbenchError } from '../errors.js';
+import { sampleProcess, type ProcessSample } from '../metrics/proc-stats.js';
+import type { LatencySummary } from '../metrics/histogram.js';
+import { rangeSize, seqRangeForWindow, type Schedule } from '../server/schedule.js';
+import type { RunSettings } from '../scenarios/settings.js';
+import type { TransportResult } from '../report/types.js';
+import { findTransport } from '../transports/registry.js';
+import type { TransportName } from '../transports/types.js';
+import { raceAbort, sleep } from './abortable.js';
+import { sampleAfterGc, serverOptionsFor, serverStats, startGeneratorChild, startServerChild } from './children.js';
+import type { ConnectResult, DeliveryResult, GeneratorConfig, MeasureResult } from './load-generator.js';
+import { emptyResult, fillConnect, fillDelivery, fillMeasure, type WindowSnapshot } from './result-builder.js';
+
+export interface ProgressEvent {
+  transport: TransportName;
+  phase: 'start' | 'floor' | 'connect' | 'warmup' | 'measure' | 'drain' | 'done';
+  connected?: number;
+  failed?: number;
+  target?: number;
+  /** Seconds left in the current phase, when known. */
+  secondsLeft?: number;
+}
+
+export interface RunHooks {
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Extra generator settings; tests use it to inject a busy loop. */
+  generatorOverrides?: Partial<GeneratorConfig>;
+}
+
+/** Messages and rate of the latency-floor probe: 40 messages at 20 per second, the first 5 discarded. */
+const FLOOR = { rate: 20, messages: 40, discard: 5 };
+
+interface Session {
+  transport: TransportName;
+  settings: RunSettings;
+  hooks: RunHooks;
+  signal: AbortSignal;
+  result: TransportResult;
+  server?: ManagedChild;
+  generator?: ManagedChild;
+  baseUrl: string;
+  /** Due time of the window's first message, once measuring started. */
+  windowStartNs?: bigint;
+}
+
+/**
+ * Runs one transport: starts its reference server and a load generator in
+ * their own processes, measures the latency floor, ramps up the clients,
+ * publishes on a fixed schedule, measures over the window and tears both
+ * processes down. Never throws for a failure during the run: the result
+ * says what was measured, with `status` and `error`.
+ */
+export async function runTransport(transport: TransportName, settings: RunSettings, hooks: RunHooks = {}): Promise<TransportResult> {
+  const started = Date.now();
+  const childExit = new AbortController();
+  const signals = hooks.signal ? [hooks.signal, childExit.signal] : [childExit.signal];
+  const session: Session = {
+    transport,
+    settings,
+    hooks,
+    signal: AbortSignal.any(signals),
+    result: emptyResult(transport, implementationFor(transport, settings), settings.clients),
+    baseUrl: '',
+  };
+
+  try {
+    await startChildren(session, childExit);
+    if (settings.floor) await measureFloor(session);
+    await connectClients(session);
+    await measureWindow(session);
+    session.result.status = 'completed';
+    session.result.phase = 'done';
+  } catch (error) {
+    await recordFailure(session, error);
+  } finally {
+    await session.generator?.stop();
+    await session.server?.stop();
+    session.result.durationMs = Date.now() - started;
+    hooks.onProgress?.({ transport, phase: 'done' });
+  }
+  return session.result;
+}
+
+function implementationFor(transport: TransportName, settings: RunSettings): string {
+  const implementations = findTransport(transport).clientImplementations;
+  return transport === 'sse' && implementations.includes(settings.sseClient) ? settings.sseClient : implementations[0];
+}
+
+async function startChildren(session: Session, childExit: AbortController): Promise<void> {
+  session.result.phase = 'setup';
+  session.hooks.onProgress?.({ transport: session.transport, phase: 'start' });
+
+  const { child: server, ready } = await raceAbort(startServerChild(serverOptionsFor(session.transport, session.settings)), session.signal);
+  session.server = server;
+  session.baseUrl = ready.url;
+  server.process.once('exit', () =>
+    childExit.abort(new RtbenchError('ERR_SERVER_EXITED', `${session.transport} server ${server.exitDescription} during the run`)),
+  );
+
+  const generator = await raceAbort(startGeneratorChild(session.transport), session.signal);
+  session.generator = generator;
+  generator.process.once('exit', () =>
+    childExit.abort(new RtbenchError('ERR_GENERATOR_EXITED', `${session.transport} load generator ${generator.exitDescription} during the run`)),
+  );
+  generator.on('progress', (data: { connected: number; failed: number; target: number }) =>
+    session.hooks.onProgress?.({ transport: session.transport, phase: 'connect', ...data }),
+  );
+}
+
+function generatorConfig(session: Session, clients: number): GeneratorConfig {
+  return {
+    transport: session.transport,
+    implementation: session.result.clientImplementation,
+    baseUrl: session.baseUrl,
+    clients,
+    rampRate: session.settings.rampRate,
+    connectTimeoutMs: session.settings.connectTimeoutSec * 1000,
+    ...session.hooks.generatorOverrides,
+  };
+}
+
+/** One subscriber at a low rate: the latency of loopback and runtime without fan-out. */
+async function measureFloor(session: Session): Promise<void> {
+  const { server, generator, signal } = requireChildren(session);
+  session.result.phase = 'floor';
+  session.hooks.onProgress?.({ transport: session.transport, phase: 'floor' });
+
+  const config = { ...generatorConfig(session, 1), busyLoop: undefined };
+  const connect = await raceAbort(generator.request<ConnectResult>('connect', config, config.connectTimeoutMs + 5000), signal);
+  if (connect.connected !== 1) return;
+
+  const schedule = await server.request<Schedule>('publish', { rate: FLOOR.rate, count: FLOOR.messages });
+  await generator.request('set-window', { first: schedule.firstSeq + FLOOR.discard, last: schedule.firstSeq + FLOOR.messages - 1 });
+  await sleep((FLOOR.messages / FLOOR.rate) * 1000 + 500, signal);
+
+  const delivery = await generator.request<DeliveryResult>('collect');
+  await generator.request('close-clients');
+  session.result.floor = { latencyP50Ms: delivery.latencyMs.p50, samples: delivery.latencyMs.count };
+}
+
+async function connectClients(session: Session): Promise<void> {
+  const { server, generator, signal } = requireChildren(session);
+  const { result, settings } = session;
+
+  const serverBase = await sampleAfterGc(server, 'stats');
+  const generatorBase = await sampleAfterGc(generator, 'gc');
+  result.server.rssBaseBytes = serverBase.sample?.rssBytes ?? null;
+
+  result.phase = 'connect';
+  const config = generatorConfig(session, settings.clients);
+  const connect = await raceAbort(
+    generator.request<ConnectResult>('connect', config, config.connectTimeoutMs + (settings.clients / settings.rampRate) * 1000 + 10_000),
+    signal,
+  );
+  fillConnect(result, connect);
+
+  const serverIdle = await sampleAfterGc(server, 'stats');
+  const generatorIdle = await sampleAfterGc(generator, 'gc');
+  result.server.rssIdleBytes = serverIdle.sample?.rssBytes ?? null;
+  result.server.memoryPerConnectionBytes = perConnection(serverBase.sample, serverIdle.sample, connect.connected);
+  result.generator.rssPerClientBytes = perConnection(generatorBase.sample, generatorIdle.sample, connect.connected);
+  if (connect.connected === 0) {
+    throw new RtbenchError('ERR_NO_CLIENTS', `no ${session.transport} client connected (errors: ${JSON.stringify(connect.errors)})`);
+  }
+}
+
+function perConnection(base: ProcessSample | undefined, idle: ProcessSample | undefined, connections: number): number | null {
+  if (!base || !idle || connections === 0) return null;
+  return Math.round((idle.rssBytes - base.rssBytes) / connections);
+}
+
+async function measureWindow(session: Session): Promise<void> {
+  const { server, generator, signal } = requireChildren(session);
+  const { result, settings, transport } = session;
+
+  const schedule = await server.request<Schedule>('publish', { rate: settings.rate });
+  const window = seqRangeForWindow(schedule, settings.warmupSec, settings.durationSec);
+  result.messages.windowMessages = rangeSize(window);
+  await generator.request('set-window', window);
+  await server.request('set-lag-window', window);
+
+  result.phase = 'warmup';
+  session.hooks.onProgress?.({ transport, phase: 'warmup', secondsLeft: settings.warmupSec });
+  const windowStartNs = BigInt(schedule.startNs) + BigInt(Math.round(settings.warmupSec * 1e9));
+  await sleep(Number(windowStartNs - process.hrtime.bigint()) / 1e6, signal);
+
+  result.phase = 'measure';
+  await generator.request('start-measuring');
+  const before = await windowSnapshot(server, generator);
+  session.windowStartNs = windowStartNs;
+  await countdown(session, 'measure', settings.durationSec);
+
+  const measure = await generator.request<MeasureResult>('stop-measuring');
+  const after = await windowSnapshot(server, generator);
+  const wire = fillMeasure(result, measure, before, after, settings);
+
+  result.phase = 'drain';
+  await countdown(session, 'drain', settings.drainSec);
+  await server.request('stop-publishing');
+  const delivery = await generator.request<DeliveryResult>('collect');
+  const sendLag = await server.request<LatencySummary>('lag-summary');
+  fillDelivery(result, delivery, sendLag, settings.durationSec, wire);
+  result.server.subscribersAtEnd = (await serverStats(server)).subscribers;
+}
+
+async function windowSnapshot(server: ManagedChild, generator: ManagedChild): Promise<WindowSnapshot> {
+  const stats = await serverStats(server);
+  return { server: sampleProcess(server.pid), generator: sampleProcess(generator.pid), serverStats: stats };
+}
+
+/** Sleeps through a phase in one-second steps, reporting the seconds left. */
+async function countdown(session: Session, phase: 'measure' | 'drain', seconds: number): Promise<void> {
+  const endMs = Date.now() + seconds * 1000;
+  for (let left = endMs - Date.now(); left > 0; left = endMs - Date.now()) {
+    session.hooks.onProgress?.({ transport: session.transport, phase, secondsLeft: Math.ceil(left / 1000) });
+    await sleep(Math.min(1000, left), session.signal);
+  }
+}
+
+function requireChildren(session: Session): { server: ManagedChild; generator: ManagedChild; signal: AbortSignal } {
+  if (!session.server || !session.generator) throw new RtbenchError('ERR_NOT_STARTED', 'server or generator not started');
+  return { server: session.server, generator: session.generator, signal: session.signal };
+}
+
+/**
+ * Marks the result failed or interrupted and keeps what was measured: the
+ * deliveries so far, counted against the messages that fell due before the
+ * stop, so a partial report never shows phantom losses.
+ */
+async function recordFailure(session: Session, error: unknown): Promise<void> {
+  const { result } = session;
+  const interrupted = error instanceof InterruptedError || session.hooks.signal?.aborted === true;
+  result.status = interrupted ? 'interrupted' : 'failed';
+  const { code, message } = error as { code?: string; message?: string };
+  result.error = { code: code ?? 'ERR_RUN', message: message ?? String(error) };
+  if (session.server?.exitDescription) result.server.exit = session.server.exitDescription;
+
+  await session.server?.request('stop-publishing', {}, 2000).catch(() => undefined);
+  const generator = session.generator;
+  if (!generator?.isRunning() || session.windowStartNs === undefined) return;
+  try {
+    const delivery = await generator.request<DeliveryResult>('collect', {}, 5000);
+    const elapsedSec = Math.max(0, Number(process.hrtime.bigint() - session.windowStartNs) / 1e9);
+    const measuredSec = Math.min(session.settings.durationSec, elapsedSec);
+    result.messages.windowMessages = Math.min(result.messages.windowMessages, Math.floor(measuredSec * session.settings.rate));
+    fillDelivery(result, delivery, null, measuredSec, null);
+  } catch {
+    // The generator died too: the result keeps the figures measured before.
+  }
+}

@@ -1,0 +1,148 @@
+import Table from 'cli-table3';
+import type { Report, Spread, TransportResult } from './types.js';
+import { formatBytes, formatCount, formatMs, formatPercent, formatRate, formatRatio } from './format.js';
+
+type Formatter = (value: number | null | undefined) => string;
+
+interface Row {
+  label: string;
+  /** Path in TransportResult whose spread is shown with --repeat. */
+  path?: string;
+  cell: (result: TransportResult) => string;
+  format?: Formatter;
+}
+
+interface Section {
+  title: string;
+  rows: Row[];
+}
+
+function figure(path: string, label: string, format: Formatter): Row {
+  return { label, path, format, cell: (result) => format(read(result, path)) };
+}
+
+function read(result: TransportResult, path: string): number | null {
+  let value: unknown = result;
+  for (const key of path.split('.')) value = (value as Record<string, unknown> | null)?.[key];
+  return typeof value === 'number' ? value : null;
+}
+
+const SECONDS: Formatter = (value) => (value === null || value === undefined ? 'n/a' : `${(value / 1000).toFixed(2)} s`);
+
+const SECTIONS: Section[] = [
+  {
+    title: 'Clients',
+    rows: [
+      { label: 'connected / target', cell: (r) => `${formatCount(r.clients.connected)} / ${formatCount(r.clients.target)}` },
+      figure('clients.failed', 'failed to connect', formatCount),
+      figure('connectTimeMs.p50', 'connect time p50', formatMs),
+      figure('connectTimeMs.p99', 'connect time p99', formatMs),
+      figure('connectTimeMs.allConnected', 'time to connect all', SECONDS),
+    ],
+  },
+  {
+    title: 'Latency, publish to receive, from the intended send time',
+    rows: [
+      figure('latencyMs.count', 'samples (deliveries)', formatCount),
+      figure('latencyMs.p50', 'p50', formatMs),
+      figure('latencyMs.p90', 'p90', formatMs),
+      figure('latencyMs.p99', 'p99', formatMs),
+      figure('latencyMs.p999', 'p99.9', formatMs),
+      figure('latencyMs.max', 'max', formatMs),
+      { label: 'floor: 1 subscriber p50', cell: (r) => (r.floor ? `${formatMs(r.floor.latencyP50Ms)} (n=${r.floor.samples})` : 'n/a') },
+      figure('sendLagMs.p99', 'server send lag p99', formatMs),
+    ],
+  },
+  {
+    title: 'Messages in the window',
+    rows: [
+      figure('messages.expected', 'expected', formatCount),
+      figure('messages.delivered', 'delivered', formatCount),
+      figure('messages.lost', 'lost', formatCount),
+      figure('messages.duplicated', 'duplicated', formatCount),
+      figure('messages.outOfOrder', 'out of order', formatCount),
+      figure('throughput.deliveredPerSec', 'delivered per second', (v) => formatRate(v, 'msg/s')),
+    ],
+  },
+  {
+    title: 'Wire cost per delivered message',
+    rows: [
+      figure('wire.clientBytesPerMessage', 'bytes received by clients', formatBytes),
+      figure('wire.serverBytesPerMessage', 'bytes sent by server', formatBytes),
+      figure('wire.requestsPerMessage', 'HTTP requests', formatRatio),
+    ],
+  },
+  {
+    title: 'Server process',
+    rows: [
+      figure('server.rssBaseBytes', 'RSS before clients', formatBytes),
+      figure('server.rssIdleBytes', 'RSS with clients, idle', formatBytes),
+      figure('server.rssPeakBytes', 'RSS peak', formatBytes),
+      figure('server.memoryPerConnectionBytes', 'memory per connection', formatBytes),
+      figure('server.cpuPercent', 'CPU, % of one core', formatPercent),
+    ],
+  },
+  {
+    title: 'Load generator process',
+    rows: [
+      figure('generator.rssPerClientBytes', 'memory per client', formatBytes),
+      figure('generator.cpuPercent', 'CPU, % of one core', formatPercent),
+      figure('generator.eventLoopDelayP99Ms', 'event-loop delay p99', formatMs),
+      { label: 'saturated', cell: (r) => (r.generator.saturated ? 'YES (see warnings)' : 'no') },
+    ],
+  },
+];
+
+export interface TableOptions {
+  color: boolean;
+}
+
+/** Renders the side-by-side comparison of every transport in the report. */
+export function renderComparisonTable(report: Report, options: TableOptions): string {
+  const results = report.results;
+  const table = new Table({
+    head: ['', ...results.map((result) => `${result.transport}${result.status === 'completed' ? '' : ` (${result.status})`}`)],
+    style: { head: options.color ? ['cyan'] : [], border: [], compact: true },
+  });
+
+  for (const section of SECTIONS) {
+    table.push([{ colSpan: results.length + 1, content: paint(section.title, 'bold', options.color) }]);
+    for (const row of section.rows) {
+      table.push([`  ${row.label}`, ...results.map((result) => cellWithSpread(result, row))]);
+    }
+  }
+  return table.toString();
+}
+
+function cellWithSpread(result: TransportResult, row: Row): string {
+  const spread: Spread | undefined = row.path ? result.spread?.[row.path] : undefined;
+  if (!spread || !row.format || row.path?.startsWith('latencyMs.')) return row.cell(result);
+  return `${row.format(spread.median)} (${row.format(spread.min)}–${row.format(spread.max)})`;
+}
+
+/** One line per problem a reader must know about before trusting the table. */
+export function renderWarnings(report: Report, options: TableOptions): string[] {
+  const lines: string[] = [];
+  for (const result of report.results) {
+    for (const reason of result.generator.saturationReasons) {
+      lines.push(paint(`warning: ${result.transport}: ${reason}; these figures measure the load generator, not the transport`, 'yellow', options.color));
+    }
+    if (result.error) lines.push(paint(`${result.transport} ${result.status}: ${result.error.message}`, 'red', options.color));
+    if (result.clients.failed > 0) {
+      lines.push(paint(`warning: ${result.transport}: ${result.clients.failed} clients failed to connect (${describeErrors(result.clients.errors)})`, 'yellow', options.color));
+    }
+  }
+  return lines;
+}
+
+function describeErrors(errors: Record<string, number>): string {
+  const entries = Object.entries(errors);
+  if (entries.length === 0) return 'no error recorded';
+  return entries.map(([code, count]) => `${code} ×${count}`).join(', ');
+}
+
+const ANSI = { bold: '\u001b[1m', yellow: '\u001b[33m', red: '\u001b[31m', reset: '\u001b[0m' } as const;
+
+function paint(text: string, style: 'bold' | 'yellow' | 'red', color: boolean): string {
+  return color ? `${ANSI[style]}${text}${ANSI.reset}` : text;
+}

@@ -1,0 +1,97 @@
+import type { LatencySummary } from '../metrics/histogram.js';
+import type { RunSettings } from '../scenarios/settings.js';
+import type { TransportName } from '../transports/types.js';
+
+/** Bumped whenever a field is renamed or removed; adding fields keeps the version. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type ResultStatus = 'completed' | 'failed' | 'interrupted';
+
+/** A figure from repeated runs: the median, with the smallest and largest run. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** Everything measured for one transport in one run (or the medians of several). */
+export interface TransportResult {
+  transport: TransportName;
+  clientImplementation: string;
+  status: ResultStatus;
+  /** Why the run failed or stopped early; absent when completed. */
+  error?: { code: string; message: string };
+  /** Phase reached: setup, connect, measure, drain, done. */
+  phase: string;
+  clients: { target: number; connected: number; failed: number; errors: Record<string, number> };
+  connectTimeMs: { p50: number; p99: number; max: number; allConnected: number };
+  /** Publish-to-receive latency from the intended publish time, ms, over `latencyMs.count` deliveries. */
+  latencyMs: LatencySummary;
+  /** How late the server actually sent each message in the window, ms. */
+  sendLagMs: LatencySummary;
+  /** Latency of a single subscriber at a low rate before the main load: the loopback-and-runtime cost. */
+  floor: { latencyP50Ms: number; samples: number } | null;
+  messages: {
+    /** Messages due inside the window, times subscribers connected. */
+    expected: number;
+    delivered: number;
+    lost: number;
+    duplicated: number;
+    outOfOrder: number;
+    /** Messages due inside the window (per subscriber). */
+    windowMessages: number;
+  };
+  throughput: { deliveredPerSec: number; publishedPerSec: number };
+  /** Bytes and requests per delivered message, headers and framing included. */
+  wire: { clientBytesPerMessage: number | null; serverBytesPerMessage: number | null; requestsPerMessage: number | null };
+  server: {
+    rssBaseBytes: number | null;
+    rssIdleBytes: number | null;
+    rssPeakBytes: number | null;
+    memoryPerConnectionBytes: number | null;
+    cpuPercent: number | null;
+    rejected: number;
+    subscribersAtEnd: number | null;
+    exit?: string;
+  };
+  generator: {
+    rssPerClientBytes: number | null;
+    rssPeakBytes: number | null;
+    cpuPercent: number | null;
+    eventLoopDelayP99Ms: number | null;
+    eventLoopUtilization: number | null;
+    saturated: boolean;
+    saturationReasons: string[];
+  };
+  /** HdrHistogram of latencies in microseconds, compressed base64. */
+  histogram: string;
+  durationMs: number;
+  /** Present when the result is the median of several runs. */
+  spread?: Record<string, Spread>;
+}
+
+export interface EnvironmentInfo {
+  node: string;
+  platform: string;
+  arch: string;
+  cpuModel: string;
+  cpuCount: number;
+  totalMemoryBytes: number;
+  kernel: string;
+}
+
+export interface Report {
+  schemaVersion: number;
+  tool: { name: 'rtbench'; version: string };
+  /** The command line that produced the report. */
+  command: string[];
+  startedAt: string;
+  finishedAt: string;
+  status: ResultStatus;
+  environment: EnvironmentInfo;
+  settings: RunSettings;
+  /** One per transport; with --repeat, the medians. */
+  results: TransportResult[];
+  /** Every single run, in the order they ran; present with --repeat. */
+  runs?: TransportResult[];
+}

@@ -1,0 +1,53 @@
+import type { TransportName } from '../transports/types.js';
+
+/** Everything that defines one benchmark run. Units are in the names. */
+export interface RunSettings {
+  transports: TransportName[];
+  clients: number;
+  /** Broadcast messages per second. */
+  rate: number;
+  payloadBytes: number;
+  warmupSec: number;
+  durationSec: number;
+  /** New connections per second during ramp-up. */
+  rampRate: number;
+  /** After the window ends, wait this long for late messages that were due inside it. */
+  drainSec: number;
+  connectTimeoutSec: number;
+  /** SSE client implementation: `undici` (lean, default) or `eventsource` (browser-faithful). */
+  sseClient: string;
+  /** The generator counts as saturated above this event-loop delay p99, ms. */
+  maxGeneratorLagMs: number;
+  /** The generator counts as saturated above this CPU use, percent of one core. */
+  maxGeneratorCpuPercent: number;
+  /** Each transport runs this many times, interleaved. */
+  repeat: number;
+  /** The reference server holds every message this long past its due time (calibration), ms. */
+  injectDelayMs: number;
+  /** Measure the single-subscriber latency floor before the main load. */
+  floor: boolean;
+  heartbeatMs: number;
+  holdMs: number;
+  historySize: number;
+}
+
+export const DEFAULT_SETTINGS: RunSettings = {
+  transports: ['long-polling', 'sse', 'websocket'],
+  clients: 10_000,
+  rate: 1,
+  payloadBytes: 256,
+  warmupSec: 5,
+  durationSec: 20,
+  rampRate: 5_000,
+  drainSec: 2,
+  connectTimeoutSec: 30,
+  sseClient: 'undici',
+  maxGeneratorLagMs: 50,
+  maxGeneratorCpuPercent: 90,
+  repeat: 1,
+  injectDelayMs: 0,
+  floor: true,
+  heartbeatMs: 15_000,
+  holdMs: 30_000,
+  historySize: 4096,
+};

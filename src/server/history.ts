@@ -1,0 +1,64 @@
+/** A message as kept by the server: its sequence number and its serialized JSON. */
+export interface StoredMessage {
+  seq: number;
+  json: string;
+}
+
+/** The messages after a cursor, and how many were already evicted from the history. */
+export interface Replay {
+  messages: StoredMessage[];
+  /** Sequence numbers after the cursor that the history no longer holds: lost for that client. */
+  missed: number;
+}
+
+/**
+ * The last `capacity` published messages, in a ring buffer. Long polling
+ * and SSE replay from it so a client that comes back late catches up; a
+ * cursor older than the ring gets an explicit `missed` count, so the loss is
+ * counted instead of being silent.
+ */
+export class MessageHistory {
+  private readonly ring: (StoredMessage | undefined)[];
+  private nextIndex = 0;
+  private size = 0;
+
+  constructor(readonly capacity: number) {
+    this.ring = new Array(capacity);
+  }
+
+  push(message: StoredMessage): void {
+    this.ring[this.nextIndex] = message;
+    this.nextIndex = (this.nextIndex + 1) % this.capacity;
+    if (this.size < this.capacity) this.size++;
+  }
+
+  /** Sequence number of the newest message, or -1 before the first publish. */
+  latestSeq(): number {
+    if (this.size === 0) return -1;
+    return this.at(this.size - 1).seq;
+  }
+
+  oldestSeq(): number {
+    if (this.size === 0) return -1;
+    return this.at(0).seq;
+  }
+
+  /** Every held message with a sequence number above `cursor`. */
+  since(cursor: number): Replay {
+    const latest = this.latestSeq();
+    if (this.size === 0 || cursor >= latest) return { messages: [], missed: 0 };
+
+    const oldest = this.oldestSeq();
+    const missed = Math.max(0, oldest - cursor - 1);
+    const startOffset = Math.max(0, cursor + 1 - oldest);
+    const messages: StoredMessage[] = [];
+    for (let i = startOffset; i < this.size; i++) messages.push(this.at(i));
+    return { messages, missed };
+  }
+
+  /** The i-th held message, 0 being the oldest. */
+  private at(i: number): StoredMessage {
+    const start = (this.nextIndex - this.size + this.capacity) % this.capacity;
+    return this.ring[(start + i) % this.capacity] as StoredMessage;
+  }
+}

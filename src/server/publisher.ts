@@ -1,0 +1,141 @@
+import { encodeMessage, makePayload } from '../transports/message.js';
+import { createHistogram, recordNs, summarize, type Histogram, type LatencySummary } from '../metrics/histogram.js';
+import { MessageHistory, type StoredMessage } from './history.js';
+import { dueNs, type Schedule, type SeqRange } from './schedule.js';
+
+export interface PublisherOptions {
+  payloadBytes: number;
+  historySize: number;
+  /** Hold every message this many milliseconds past its due time (calibration). */
+  injectDelayMs: number;
+  /** Block the event loop once, `forMs` long, `atMs` after the schedule starts (tests the latency accounting). */
+  stall?: { atMs: number; forMs: number };
+  /** Sequence numbers that are scheduled but never sent (tests loss accounting). */
+  skipSeqs?: readonly number[];
+}
+
+export type PublishListener = (message: StoredMessage) => void;
+
+/** Timers fire at most this early; the publisher then spins to the due time. */
+const TIMER_SLACK_NS = 1_000_000n;
+
+/**
+ * The one publisher every reference server shares. It keeps a fixed
+ * schedule, serializes each message once, stores it in the history and hands
+ * it to the transport's fan-out. When the event loop stalls, every message
+ * that fell due meanwhile goes out at once, each carrying its own due time.
+ */
+export class Publisher {
+  readonly history: MessageHistory;
+  private readonly payload: string;
+  private readonly listeners: PublishListener[] = [];
+  private readonly skip: Set<number>;
+  private schedule: Schedule | undefined;
+  private nextSeq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stallDone = false;
+  private lagWindow: SeqRange | undefined;
+  private lagHistogram: Histogram = createHistogram();
+
+  constructor(private readonly options: PublisherOptions) {
+    this.history = new MessageHistory(options.historySize);
+    this.payload = makePayload(options.payloadBytes);
+    this.skip = new Set(options.skipSeqs ?? []);
+  }
+
+  onPublish(listener: PublishListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Starts a schedule at `rate` messages per second from the next sequence number. */
+  start(rate: number, count?: number): Schedule {
+    this.stop();
+    this.schedule = {
+      startNs: String(process.hrtime.bigint()),
+      firstSeq: this.nextSeq,
+      rate,
+      count,
+    };
+    this.stallDone = false;
+    this.tick();
+    return this.schedule;
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.schedule = undefined;
+  }
+
+  isRunning(): boolean {
+    return this.schedule !== undefined;
+  }
+
+  /** Records send lag (actual send time minus due time) only for messages in this range. */
+  setLagWindow(range: SeqRange): void {
+    this.lagWindow = range;
+    this.lagHistogram = createHistogram();
+  }
+
+  lagSummary(): LatencySummary {
+    return summarize(this.lagHistogram);
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    const schedule = this.schedule;
+    if (!schedule) return;
+
+    this.maybeStall(schedule);
+
+    const holdNs = BigInt(Math.round(this.options.injectDelayMs * 1e6));
+    let now = process.hrtime.bigint();
+    while (this.schedule === schedule && !this.isFinished(schedule)) {
+      const sendAt = dueNs(schedule, this.nextSeq) + holdNs;
+      if (sendAt > now + TIMER_SLACK_NS) break;
+      while (now < sendAt) now = process.hrtime.bigint();
+      this.publishNext(schedule, now);
+      now = process.hrtime.bigint();
+    }
+
+    if (this.schedule !== schedule) return;
+    if (this.isFinished(schedule)) {
+      this.schedule = undefined;
+      return;
+    }
+    const waitNs = dueNs(schedule, this.nextSeq) + holdNs - now - TIMER_SLACK_NS;
+    const waitMs = Math.max(0, Number(waitNs) / 1e6);
+    this.timer = setTimeout(() => this.tick(), waitMs);
+  }
+
+  private isFinished(schedule: Schedule): boolean {
+    return schedule.count !== undefined && this.nextSeq >= schedule.firstSeq + schedule.count;
+  }
+
+  private publishNext(schedule: Schedule, sentNs: bigint): void {
+    const seq = this.nextSeq++;
+    const due = dueNs(schedule, seq);
+    if (this.skip.has(seq)) return;
+
+    const message: StoredMessage = { seq, json: encodeMessage(seq, due, this.payload) };
+    this.history.push(message);
+    for (const listener of this.listeners) listener(message);
+
+    if (this.lagWindow && seq >= this.lagWindow.first && seq <= this.lagWindow.last) {
+      recordNs(this.lagHistogram, Number(sentNs - due));
+    }
+  }
+
+  private maybeStall(schedule: Schedule): void {
+    const stall = this.options.stall;
+    if (!stall || this.stallDone) return;
+    const stallAt = BigInt(schedule.startNs) + BigInt(Math.round(stall.atMs * 1e6));
+    if (process.hrtime.bigint() < stallAt) return;
+
+    this.stallDone = true;
+    const until = process.hrtime.bigint() + BigInt(Math.round(stall.forMs * 1e6));
+    while (process.hrtime.bigint() < until) {
+      // Busy-wait on purpose: this simulates a server whose event loop is blocked.
+    }
+  }
+}

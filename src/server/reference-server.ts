@@ -1,0 +1,156 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { PortInUseError, RtbenchError } from '../errors.js';
+import { findTransport } from '../transports/registry.js';
+import type { ServerCounters, ServerSettings, TransportName, TransportServer } from '../transports/types.js';
+import { Publisher, type PublisherOptions } from './publisher.js';
+
+export interface ReferenceServerOptions extends ServerSettings, PublisherOptions {
+  transport: TransportName;
+  /** Loopback address to listen on. */
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /**
+   * Pending-connection queue length for listen(). Node's default of 511
+   * overflowed thousands of times when 10,000 clients connected at once; the
+   * kernel caps it at net.core.somaxconn.
+   */
+  backlog: number;
+}
+
+export const DEFAULT_SERVER_SETTINGS = {
+  host: '127.0.0.1',
+  port: 0,
+  backlog: 16_384,
+  heartbeatMs: 15_000,
+  holdMs: 30_000,
+  maxPayloadBytes: 64 * 1024,
+  historySize: 4096,
+  payloadBytes: 256,
+  injectDelayMs: 0,
+} as const;
+
+/** What a reference server reports about itself; memory comes from /proc, read by the parent. */
+export interface ServerStats {
+  subscribers: number;
+  /** Bytes written to every client socket since start, headers and framing included. */
+  bytesWritten: number;
+  connectionsAccepted: number;
+  openConnections: number;
+  heapUsedBytes: number;
+  counters: ServerCounters;
+}
+
+/** A publisher, a transport's server half and the node:http server they share. */
+export class ReferenceServer {
+  readonly publisher: Publisher;
+  readonly counters: ServerCounters = { rejected: 0, pollsAnswered: 0, deadPeersClosed: 0 };
+  private readonly http: Server;
+  private readonly transportServer: TransportServer;
+  private readonly sockets = new Set<Socket>();
+  private closedSocketBytes = 0;
+  private connectionsAccepted = 0;
+  private listeningPort = 0;
+
+  private constructor(readonly options: ReferenceServerOptions) {
+    this.publisher = new Publisher(options);
+    this.http = createServer({
+      // Slow or half-open clients must not hold a socket forever (slowloris).
+      headersTimeout: 10_000,
+      requestTimeout: 60_000,
+      // Long-poll clients re-poll on the same connection; keep it open between polls.
+      keepAliveTimeout: options.holdMs + 5_000,
+      maxHeaderSize: 16 * 1024,
+    });
+    const transport = findTransport(options.transport);
+    this.transportServer = transport.attachServer({
+      publisher: this.publisher,
+      settings: options,
+      counters: this.counters,
+    });
+    this.http.on('connection', (socket: Socket) => this.trackSocket(socket));
+    this.http.on('request', (request, response) => this.route(request, response));
+    this.http.on('upgrade', (request, socket, head) => this.routeUpgrade(request, socket, head));
+    this.http.on('clientError', (_error, socket) => this.rejectMalformed(socket));
+  }
+
+  static async start(options: ReferenceServerOptions): Promise<ReferenceServer> {
+    const server = new ReferenceServer(options);
+    await server.listen();
+    return server;
+  }
+
+  get port(): number {
+    return this.listeningPort;
+  }
+
+  get url(): string {
+    return `http://${this.options.host}:${this.listeningPort}`;
+  }
+
+  stats(): ServerStats {
+    let liveBytes = 0;
+    for (const socket of this.sockets) liveBytes += socket.bytesWritten;
+    return {
+      subscribers: this.transportServer.subscriberCount(),
+      bytesWritten: this.closedSocketBytes + liveBytes,
+      connectionsAccepted: this.connectionsAccepted,
+      openConnections: this.sockets.size,
+      heapUsedBytes: process.memoryUsage().heapUsed,
+      counters: { ...this.counters },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.publisher.stop();
+    this.transportServer.close();
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  private listen(): Promise<void> {
+    const { host, port, backlog } = this.options;
+    return new Promise((resolve, reject) => {
+      this.http.once('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE') reject(new PortInUseError(host, port));
+        else reject(new RtbenchError('ERR_LISTEN', `cannot listen on ${host}:${port}: ${error.message}`));
+      });
+      this.http.listen({ host, port, backlog }, () => {
+        const address = this.http.address();
+        this.listeningPort = typeof address === 'object' && address ? address.port : port;
+        resolve();
+      });
+    });
+  }
+
+  private trackSocket(socket: Socket): void {
+    this.connectionsAccepted++;
+    this.sockets.add(socket);
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      this.closedSocketBytes += socket.bytesWritten;
+    });
+  }
+
+  private route(request: IncomingMessage, response: ServerResponse): void {
+    if (this.transportServer.handleRequest(request, response)) return;
+    this.counters.rejected++;
+    response.writeHead(404, { 'Content-Type': 'text/plain' });
+    response.end(`no route ${request.method} ${(request.url ?? '').slice(0, 256)} on this ${this.options.transport} server\n`);
+  }
+
+  private routeUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.transportServer.handleUpgrade?.(request, socket, head)) return;
+    this.counters.rejected++;
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  }
+
+  /** Answers a request that HTTP parsing rejected (oversized header, bad syntax) with 400 or 431. */
+  private rejectMalformed(socket: Duplex): void {
+    this.counters.rejected++;
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Entry point of a reference server child process. rtbench forks one per
+ * transport so that the server's memory and CPU, read from /proc, are the
+ * server's alone. The options arrive as JSON in argv[2].
+ */
+import { emitToParent, serveParentRequests } from '../child/ipc.js';
+import type { SeqRange } from './schedule.js';
+import { ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
+
+/** Releases garbage so that RSS reflects live memory; run twice because one pass can leave weak references. */
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+}
+
+async function main(): Promise<void> {
+  const options = JSON.parse(process.argv[2] ?? '{}') as ReferenceServerOptions;
+  const server = await ReferenceServer.start(options);
+
+  async function shutdown(): Promise<void> {
+    await server.close();
+    process.exit(0);
+  }
+
+  serveParentRequests(
+    {
+      publish: (params: { rate: number; count?: number }) => server.publisher.start(params.rate, params.count),
+      'stop-publishing': () => server.publisher.stop(),
+      'set-lag-window': (range: SeqRange) => server.publisher.setLagWindow(range),
+      'lag-summary': () => server.publisher.lagSummary(),
+      stats: (params: { gc?: boolean }) => {
+        if (params.gc) collectGarbage();
+        return server.stats();
+      },
+      shutdown,
+    },
+    () => void shutdown(),
+  );
+  emitToParent('ready', { url: server.url, port: server.port, pid: process.pid });
+}
+
+main().catch((error: Error & { code?: string; exitCode?: number }) => {
+  emitToParent('failed', { code: error.code ?? 'ERR_SERVER', message: error.message, exitCode: error.exitCode });
+  process.exitCode = 1;
+  setTimeout(() => process.exit(1), 100);
+});

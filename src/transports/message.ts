@@ -1,0 +1,47 @@
+/**
+ * The broadcast message every reference server publishes and every client
+ * parses: one JSON object, serialized once per publish.
+ *
+ *   {"seq":42,"due":"1234567890123","data":"xxxx"}
+ *
+ * `seq` counts up from 0 without gaps, so a client that sees a jump knows
+ * what it lost. `due` is the intended publish time in nanoseconds of
+ * process.hrtime.bigint() (CLOCK_MONOTONIC), written as a decimal string
+ * because it can exceed 2^53. Clients on the same host subtract it from their
+ * own hrtime to get publish-to-receive latency measured from the intended
+ * time, so a late server cannot hide its delay.
+ */
+export interface WireMessage {
+  seq: number;
+  due: string;
+  data?: string;
+}
+
+export function encodeMessage(seq: number, dueNs: bigint, data: string): string {
+  return `{"seq":${seq},"due":"${dueNs}","data":${JSON.stringify(data)}}`;
+}
+
+/** Parses one message; returns undefined for anything that is not one. */
+export function parseMessage(text: string): WireMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return isWireMessage(value) ? value : undefined;
+}
+
+export function isWireMessage(value: unknown): value is WireMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return Number.isInteger(candidate.seq) && typeof candidate.due === 'string';
+}
+
+/** A payload of exactly `bytes` ASCII characters, so the JSON body has a known size. */
+export function makePayload(bytes: number): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let payload = '';
+  for (let i = 0; i < bytes; i++) payload += alphabet[i % alphabet.length];
+  return payload;
+}

@@ -1,0 +1,87 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Publisher } from '../server/publisher.js';
+import type { WireMessage } from './message.js';
+
+export type TransportName = 'long-polling' | 'sse' | 'websocket';
+
+/** Limits and intervals a reference server applies; each transport reads the ones it needs. */
+export interface ServerSettings {
+  /** SSE heartbeat comment interval and WebSocket ping interval, ms. */
+  heartbeatMs: number;
+  /** How long a long-poll request is held before a 204, ms. */
+  holdMs: number;
+  /** Largest WebSocket message a client may send, bytes. */
+  maxPayloadBytes: number;
+}
+
+/** Counters a reference server reports; every transport adds to the same ones. */
+export interface ServerCounters {
+  /** Requests answered with an error status, or connections closed for a protocol error. */
+  rejected: number;
+  /** Long-poll requests answered (with messages or with 204). */
+  pollsAnswered: number;
+  /** Subscribers closed by the heartbeat for not answering. */
+  deadPeersClosed: number;
+}
+
+export interface ServerContext {
+  publisher: Publisher;
+  settings: ServerSettings;
+  counters: ServerCounters;
+}
+
+/** The server half of a transport, attached to the reference server's HTTP server. */
+export interface TransportServer {
+  /** Handles a request on this transport's routes; returns false for any other route. */
+  handleRequest(request: IncomingMessage, response: ServerResponse): boolean;
+  /** Handles an HTTP Upgrade on this transport's routes; returns false for any other route. */
+  handleUpgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Clients currently subscribed (open streams, sockets, or held polls plus recent pollers). */
+  subscriberCount(): number;
+  /** Stops heartbeats and ends every subscriber. */
+  close(): void;
+}
+
+/** What a simulated client reports to the load generator. */
+export interface ClientEvents {
+  /** The subscription is established: counts as connected, once per client. */
+  onOpen(): void;
+  onMessage(message: WireMessage, receivedNs: bigint): void;
+  /** A connection-level failure; the client may retry on its own. */
+  onError(error: Error): void;
+}
+
+export interface ClientOptions {
+  /** Base URL of the reference server, for example http://127.0.0.1:8080. */
+  baseUrl: string;
+  events: ClientEvents;
+  /** Local source address for the socket, so connections can spread over 127.0.0.x. */
+  localAddress?: string;
+  /** Which client implementation to use, one of the transport's `clientImplementations`; the first by default. */
+  implementation?: string;
+}
+
+/** The client half of a transport: one simulated subscriber. */
+export interface SimulatedClient {
+  connect(): void;
+  /** Closes for good: no reconnect after this. */
+  close(): void;
+  /** Bytes read from the client's sockets, HTTP headers and framing included. */
+  bytesReceived(): number;
+  /** HTTP requests sent (one per long poll); 1 per connection for streaming transports. */
+  requestsSent(): number;
+}
+
+/** Everything rtbench knows about one transport. A new transport is one folder exporting this. */
+export interface Transport {
+  name: TransportName;
+  /** Other names the CLI accepts, for example `ws`. */
+  aliases: readonly string[];
+  /** One line for help texts. */
+  summary: string;
+  /** Client implementations this transport offers; the first is the default. */
+  clientImplementations: readonly string[];
+  attachServer(context: ServerContext): TransportServer;
+  createClient(options: ClientOptions): SimulatedClient;
+}
