@@ -4,6 +4,7 @@
  * read from /proc, are the generator's alone.
  */
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
+import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
 import type { SeqRange } from '../server/schedule.js';
 import { LoadGenerator, type GeneratorConfig } from './load-generator.js';
 
@@ -33,6 +34,7 @@ function shutdown(): void {
   process.exit(0);
 }
 
+ignoreTerminalInterrupt();
 serveParentRequests(
   {
     connect,

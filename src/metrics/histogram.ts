@@ -56,7 +56,10 @@ export function summarize(histogram: Histogram): LatencySummary {
     p90: usToMs(histogram.getValueAtPercentile(90)),
     p99: usToMs(histogram.getValueAtPercentile(99)),
     p999: usToMs(histogram.getValueAtPercentile(99.9)),
-    max: usToMs(histogram.maxValue),
+    // The bucket's highest value, like the percentiles: a decoded histogram
+    // no longer knows the exact maximum, so this keeps merged and single
+    // histograms identical.
+    max: usToMs(histogram.getValueAtPercentile(100)),
     mean: usToMs(histogram.mean),
   };
 }

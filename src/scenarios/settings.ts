@@ -20,6 +20,8 @@ export interface RunSettings {
   maxGeneratorLagMs: number;
   /** The generator counts as saturated above this CPU use, percent of one core. */
   maxGeneratorCpuPercent: number;
+  /** The generator counts as saturated when its event loop is busy more than this share of the window, 0 to 1. */
+  maxGeneratorUtilization: number;
   /** Each transport runs this many times, interleaved. */
   repeat: number;
   /** The reference server holds every message this long past its due time (calibration), ms. */
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: RunSettings = {
   sseClient: 'undici',
   maxGeneratorLagMs: 50,
   maxGeneratorCpuPercent: 90,
+  maxGeneratorUtilization: 0.75,
   repeat: 1,
   injectDelayMs: 0,
   floor: true,

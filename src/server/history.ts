@@ -48,12 +48,26 @@ export class MessageHistory {
     const latest = this.latestSeq();
     if (this.size === 0 || cursor >= latest) return { messages: [], missed: 0 };
 
-    const oldest = this.oldestSeq();
-    const missed = Math.max(0, oldest - cursor - 1);
-    const startOffset = Math.max(0, cursor + 1 - oldest);
+    const missed = Math.max(0, this.oldestSeq() - cursor - 1);
     const messages: StoredMessage[] = [];
-    for (let i = startOffset; i < this.size; i++) messages.push(this.at(i));
+    for (let i = this.firstIndexAfter(cursor); i < this.size; i++) messages.push(this.at(i));
     return { messages, missed };
+  }
+
+  /**
+   * Binary search for the first held message with a sequence number above
+   * `cursor`. Sequence numbers rise but may have holes (a server that
+   * skipped one), so positions cannot be computed from them.
+   */
+  private firstIndexAfter(cursor: number): number {
+    let low = 0;
+    let high = this.size;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.at(middle).seq <= cursor) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   /** The i-th held message, 0 being the oldest. */

@@ -103,6 +103,17 @@ export class ReferenceServer {
     };
   }
 
+  /**
+   * Destroys a fraction of the open client sockets abruptly, as a crashed
+   * proxy or a network fault would. Returns how many were destroyed.
+   */
+  dropConnections(fraction: number): number {
+    const sockets = [...this.sockets];
+    const count = Math.round(sockets.length * Math.min(1, Math.max(0, fraction)));
+    for (const socket of sockets.slice(0, count)) socket.destroy();
+    return count;
+  }
+
   async close(): Promise<void> {
     this.publisher.stop();
     this.transportServer.close();

@@ -4,6 +4,7 @@
  * server's alone. The options arrive as JSON in argv[2].
  */
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
+import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
 import type { SeqRange } from './schedule.js';
 import { ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
 
@@ -15,6 +16,7 @@ function collectGarbage(): void {
 }
 
 async function main(): Promise<void> {
+  ignoreTerminalInterrupt();
   const options = JSON.parse(process.argv[2] ?? '{}') as ReferenceServerOptions;
   const server = await ReferenceServer.start(options);
 
