@@ -61,6 +61,22 @@ export class Publisher {
     return this.schedule;
   }
 
+  /**
+   * Continues a schedule that another process started, as a restarted
+   * server does: from the first message due now. The messages due while no
+   * server ran are never published, because an in-memory history does not
+   * survive a restart, and clients count them as lost.
+   */
+  resume(schedule: Schedule): void {
+    this.stop();
+    const elapsedNs = Number(process.hrtime.bigint() - BigInt(schedule.startNs));
+    const dueSoFar = Math.max(0, Math.ceil((elapsedNs * schedule.rate) / 1e9 - 1e-9));
+    this.nextSeq = schedule.firstSeq + dueSoFar;
+    this.schedule = schedule;
+    this.stallDone = true;
+    this.tick();
+  }
+
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

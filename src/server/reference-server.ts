@@ -2,8 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { PortInUseError, RtbenchError } from '../errors.js';
+import { echo, rejectRequest, rejectSocket } from '../transports/http-reply.js';
 import { findTransport } from '../transports/registry.js';
 import type { ServerCounters, ServerSettings, TransportName, TransportServer } from '../transports/types.js';
+import { HttpGuard } from './http-guard.js';
+import { DEFAULT_SERVER_LIMITS, effectiveMaxConnections } from './limits.js';
 import { Publisher, type PublisherOptions } from './publisher.js';
 
 export interface ReferenceServerOptions extends ServerSettings, PublisherOptions {
@@ -30,6 +33,7 @@ export const DEFAULT_SERVER_SETTINGS = {
   historySize: 4096,
   payloadBytes: 256,
   injectDelayMs: 0,
+  ...DEFAULT_SERVER_LIMITS,
 } as const;
 
 /** What a reference server reports about itself; memory comes from /proc, read by the parent. */
@@ -39,6 +43,8 @@ export interface ServerStats {
   bytesWritten: number;
   connectionsAccepted: number;
   openConnections: number;
+  /** Distinct remote addresses among the open connections: more than one when clients spread over 127.0.0.x. */
+  sourceAddresses: number;
   heapUsedBytes: number;
   counters: ServerCounters;
 }
@@ -46,8 +52,17 @@ export interface ServerStats {
 /** A publisher, a transport's server half and the node:http server they share. */
 export class ReferenceServer {
   readonly publisher: Publisher;
-  readonly counters: ServerCounters = { rejected: 0, pollsAnswered: 0, deadPeersClosed: 0 };
+  readonly counters: ServerCounters = {
+    rejected: 0,
+    pollsAnswered: 0,
+    deadPeersClosed: 0,
+    rejections: {},
+    backpressureDrops: 0,
+    backpressureCloses: 0,
+    acceptErrors: 0,
+  };
   private readonly http: Server;
+  private readonly guard: HttpGuard;
   private readonly transportServer: TransportServer;
   private readonly sockets = new Set<Socket>();
   private closedSocketBytes = 0;
@@ -56,13 +71,18 @@ export class ReferenceServer {
 
   private constructor(readonly options: ReferenceServerOptions) {
     this.publisher = new Publisher(options);
+    this.guard = new HttpGuard(this.counters, options, effectiveMaxConnections(options));
     this.http = createServer({
       // Slow or half-open clients must not hold a socket forever (slowloris).
-      headersTimeout: 10_000,
-      requestTimeout: 60_000,
+      // The timeouts are enforced when node:http checks its connections,
+      // every 30 s by default; checking more often keeps them close to
+      // their values.
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(5_000, Math.max(100, options.headersTimeoutMs / 2)),
       // Long-poll clients re-poll on the same connection; keep it open between polls.
       keepAliveTimeout: options.holdMs + 5_000,
-      maxHeaderSize: 16 * 1024,
+      maxHeaderSize: options.maxHeaderBytes,
     });
     const transport = findTransport(options.transport);
     this.transportServer = transport.attachServer({
@@ -73,7 +93,7 @@ export class ReferenceServer {
     this.http.on('connection', (socket: Socket) => this.trackSocket(socket));
     this.http.on('request', (request, response) => this.route(request, response));
     this.http.on('upgrade', (request, socket, head) => this.routeUpgrade(request, socket, head));
-    this.http.on('clientError', (_error, socket) => this.rejectMalformed(socket));
+    this.http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => this.guard.handleClientError(error, socket));
   }
 
   static async start(options: ReferenceServerOptions): Promise<ReferenceServer> {
@@ -92,14 +112,19 @@ export class ReferenceServer {
 
   stats(): ServerStats {
     let liveBytes = 0;
-    for (const socket of this.sockets) liveBytes += socket.bytesWritten;
+    const addresses = new Set<string | undefined>();
+    for (const socket of this.sockets) {
+      liveBytes += socket.bytesWritten;
+      addresses.add(socket.remoteAddress);
+    }
     return {
       subscribers: this.transportServer.subscriberCount(),
       bytesWritten: this.closedSocketBytes + liveBytes,
       connectionsAccepted: this.connectionsAccepted,
       openConnections: this.sockets.size,
+      sourceAddresses: addresses.size,
       heapUsedBytes: process.memoryUsage().heapUsed,
-      counters: { ...this.counters },
+      counters: { ...this.counters, rejections: { ...this.counters.rejections } },
     };
   }
 
@@ -131,6 +156,8 @@ export class ReferenceServer {
       this.http.listen({ host, port, backlog }, () => {
         const address = this.http.address();
         this.listeningPort = typeof address === 'object' && address ? address.port : port;
+        // Without a listener, an accept() error such as EMFILE would end the process.
+        this.http.on('error', () => this.guard.handleServerError());
         resolve();
       });
     });
@@ -138,6 +165,7 @@ export class ReferenceServer {
 
   private trackSocket(socket: Socket): void {
     this.connectionsAccepted++;
+    this.guard.noteConnection(socket, this.sockets.size);
     this.sockets.add(socket);
     socket.once('close', () => {
       this.sockets.delete(socket);
@@ -146,22 +174,14 @@ export class ReferenceServer {
   }
 
   private route(request: IncomingMessage, response: ServerResponse): void {
+    if (!this.guard.checkRequest(request, response)) return;
     if (this.transportServer.handleRequest(request, response)) return;
-    this.counters.rejected++;
-    response.writeHead(404, { 'Content-Type': 'text/plain' });
-    response.end(`no route ${request.method} ${(request.url ?? '').slice(0, 256)} on this ${this.options.transport} server\n`);
+    rejectRequest(this.counters, response, 404, 'unknown-route', `no route ${request.method} ${echo(request.url ?? '')} on this ${this.options.transport} server`);
   }
 
   private routeUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!this.guard.checkUpgrade(request, socket)) return;
     if (this.transportServer.handleUpgrade?.(request, socket, head)) return;
-    this.counters.rejected++;
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-  }
-
-  /** Answers a request that HTTP parsing rejected (oversized header, bad syntax) with 400 or 431. */
-  private rejectMalformed(socket: Duplex): void {
-    this.counters.rejected++;
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+    rejectSocket(this.counters, socket, 404, 'unknown-route');
   }
 }

@@ -5,7 +5,7 @@
  */
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
-import type { SeqRange } from './schedule.js';
+import type { Schedule, SeqRange } from './schedule.js';
 import { ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
 
 /** Releases garbage so that RSS reflects live memory; run twice because one pass can leave weak references. */
@@ -15,8 +15,19 @@ function collectGarbage(): void {
   gc?.();
 }
 
+/**
+ * Tells rtbench why the server is about to die, so the report names the
+ * cause and not only the exit code, then exits.
+ */
+function reportCrash(error: Error): void {
+  emitToParent('crashed', { message: `${error.name}: ${error.message}` });
+  process.exitCode = 1;
+  setTimeout(() => process.exit(1), 100);
+}
+
 async function main(): Promise<void> {
   ignoreTerminalInterrupt();
+  process.on('uncaughtException', reportCrash);
   const options = JSON.parse(process.argv[2] ?? '{}') as ReferenceServerOptions;
   const server = await ReferenceServer.start(options);
 
@@ -28,7 +39,12 @@ async function main(): Promise<void> {
   serveParentRequests(
     {
       publish: (params: { rate: number; count?: number }) => server.publisher.start(params.rate, params.count),
+      'resume-publishing': (schedule: Schedule) => server.publisher.resume(schedule),
       'stop-publishing': () => server.publisher.stop(),
+      'drop-connections': (params: { fraction: number }) => ({
+        dropped: server.dropConnections(params.fraction),
+        atNs: String(process.hrtime.bigint()),
+      }),
       'set-lag-window': (range: SeqRange) => server.publisher.setLagWindow(range),
       'lag-summary': () => server.publisher.lagSummary(),
       stats: (params: { gc?: boolean }) => {

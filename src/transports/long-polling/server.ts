@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Replay } from '../../server/history.js';
+import { decideSend } from '../backpressure.js';
+import { echo, rejectRequest } from '../http-reply.js';
 import { routePath } from '../route.js';
 import type { ServerContext, TransportServer } from '../types.js';
 
@@ -26,6 +28,11 @@ interface HeldPoll {
  * The reply body is `{"cursor":C,"missed":M,"messages":[...]}`. `missed` is
  * the explicit gap signal: messages after N that the bounded history no
  * longer holds, so a client that comes back too late counts them as lost.
+ *
+ * A client that stops reading holds at most one answer in the server: it
+ * cannot poll again before it reads, and node:http stops parsing pipelined
+ * requests while a response waits. The history bounds the size of that
+ * answer.
  */
 export class LongPollingTransportServer implements TransportServer {
   private readonly held = new Set<HeldPoll>();
@@ -48,6 +55,10 @@ export class LongPollingTransportServer implements TransportServer {
 
   handleRequest(request: IncomingMessage, response: ServerResponse): boolean {
     if (routePath(request) !== POLL_PATH) return false;
+    if (request.method !== 'GET') {
+      rejectRequest(this.context.counters, response, 405, 'method-not-allowed', `${echo(request.method ?? '')} is not allowed on ${POLL_PATH}: use GET`, { Allow: 'GET' });
+      return true;
+    }
     const url = request.url ?? '';
     const queryStart = url.indexOf('?');
 
@@ -57,9 +68,7 @@ export class LongPollingTransportServer implements TransportServer {
       return true;
     }
     if (!CURSOR.test(cursorText)) {
-      this.context.counters.rejected++;
-      response.writeHead(400, { 'Content-Type': 'text/plain' });
-      response.end(`invalid cursor "${cursorText.slice(0, 64)}": expected -1 or a sequence number\n`);
+      rejectRequest(this.context.counters, response, 400, 'invalid-cursor', `invalid cursor "${echo(cursorText)}": expected -1 or a sequence number`);
       return true;
     }
 
@@ -93,20 +102,33 @@ export class LongPollingTransportServer implements TransportServer {
     poll.response.end();
   }
 
-  /** Answers every held poll; polls with the same cursor share one serialized body. */
+  /**
+   * Answers every held poll; polls with the same cursor share one
+   * serialized body. A poll whose connection still holds unsent bytes above
+   * the limit (a client pipelining polls without reading) stays held under
+   * the drop policy and gets the messages with a later publish, or is
+   * closed under the close policy.
+   */
   private answerHeldPolls(): void {
     const bodies = new Map<number, Buffer>();
-    const history = this.context.publisher.history;
+    const { publisher, settings, counters } = this.context;
+    const history = publisher.history;
     for (const poll of this.held) {
+      const decision = decideSend(poll.response.socket?.writableLength ?? 0, settings, counters);
+      if (decision === 'drop') continue;
+      this.held.delete(poll);
+      clearTimeout(poll.timer);
+      if (decision === 'close') {
+        poll.response.destroy();
+        continue;
+      }
       let body = bodies.get(poll.cursor);
       if (!body) {
         body = encodeBody(history.since(poll.cursor), history.latestSeq());
         bodies.set(poll.cursor, body);
       }
-      clearTimeout(poll.timer);
       this.send(poll.response, body);
     }
-    this.held.clear();
   }
 
   private reply(response: ServerResponse, replay: Replay, cursor: number): void {
