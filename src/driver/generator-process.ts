@@ -42,6 +42,7 @@ serveParentRequests(
     'start-measuring': () => generator.startMeasuring(),
     'stop-measuring': () => generator.stopMeasuring(),
     collect: () => generator.collect(),
+    'fault-stats': () => generator.faultStats(),
     'close-clients': () => {
       generator.closeAll();
       generator = new LoadGenerator();
