@@ -21,6 +21,8 @@ export function serverOptionsFor(transport: TransportName, settings: RunSettings
     heartbeatMs: settings.heartbeatMs,
     holdMs: settings.holdMs,
     injectDelayMs: settings.injectDelayMs,
+    sendBufferLimitBytes: settings.sendBufferLimitBytes,
+    backpressurePolicy: settings.backpressurePolicy,
   };
 }
 

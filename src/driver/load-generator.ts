@@ -179,10 +179,15 @@ export class LoadGenerator implements SubscriberOwner {
     };
   }
 
-  /** Reconnects, loss across them, and the deliveries of the slow clients. */
+  /** Reconnects, the loss across them inside the window (of the clients that are not slow), and the deliveries of the slow clients. */
   faultStats(): GeneratorFaultStats {
     let lostAcrossFaults = 0;
-    for (const subscriber of this.subscribers) lostAcrossFaults += subscriber.lostAcrossFaults();
+    const window = this.delivery.window;
+    if (window) {
+      for (const subscriber of this.subscribers) {
+        if (!subscriber.slow) lostAcrossFaults += subscriber.lostAcrossFaults(window);
+      }
+    }
     const slowClients = this.subscribers.filter((subscriber) => subscriber.slow).length;
     return {
       reconnect: this.reconnects.stats(),

@@ -44,6 +44,9 @@ export function emptyResult(transport: TransportName, clientImplementation: stri
       memoryPerConnectionBytes: null,
       cpuPercent: null,
       rejected: 0,
+      backpressureDrops: 0,
+      backpressureCloses: 0,
+      acceptErrors: 0,
       subscribersAtEnd: null,
     },
     generator: {
@@ -86,7 +89,11 @@ export function fillMeasure(
     result.generator.cpuPercent = round(cpuPercentBetween(before.generator, after.generator), 1);
     result.generator.rssPeakBytes = after.generator.rssPeakBytes;
   }
-  result.server.rejected = after.serverStats.counters.rejected;
+  const counters = after.serverStats.counters;
+  result.server.rejected = counters.rejected;
+  result.server.backpressureDrops = counters.backpressureDrops;
+  result.server.backpressureCloses = counters.backpressureCloses;
+  result.server.acceptErrors = counters.acceptErrors;
   result.generator.eventLoopDelayP99Ms = round(measure.eventLoopDelayP99Ms, 2);
   result.generator.eventLoopUtilization = round(measure.eventLoopUtilization, 3);
 

@@ -1,4 +1,5 @@
 import { DeliveryStats, SequenceTracker } from '../metrics/delivery.js';
+import type { SeqRange } from '../server/schedule.js';
 import type { WireMessage } from '../transports/message.js';
 import type { ClientEvents, SimulatedClient } from '../transports/types.js';
 
@@ -80,11 +81,13 @@ export class Subscriber implements ClientEvents {
     this.owner.subscriberReconnected(downNs, nowNs);
   }
 
-  /** Messages skipped across a reconnect that never arrived later, for example by a replay. */
-  lostAcrossFaults(): number {
+  /** Messages inside `window` skipped across a reconnect that never arrived later, for example by a replay. */
+  lostAcrossFaults(window: SeqRange): number {
     if (!this.faultGaps) return 0;
     let lost = 0;
-    for (let i = 0; i < this.faultGaps.length; i += 2) lost += this.tracker.countMissing(this.faultGaps[i], this.faultGaps[i + 1]);
+    for (let i = 0; i < this.faultGaps.length; i += 2) {
+      lost += this.tracker.countMissing(Math.max(window.first, this.faultGaps[i]), Math.min(window.last, this.faultGaps[i + 1]));
+    }
     return lost;
   }
 

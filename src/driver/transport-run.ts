@@ -7,8 +7,12 @@ import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportResult } from '../report/types.js';
 import { findTransport } from '../transports/registry.js';
 import type { TransportName } from '../transports/types.js';
+import type { ServerStats } from '../server/reference-server.js';
 import { raceAbort, sleep } from './abortable.js';
 import { sampleAfterGc, serverOptionsFor, serverStats, startGeneratorChild, startServerChild } from './children.js';
+import { collectFaults, createFaultRunner, faultGeneratorConfig } from './fault-hooks.js';
+import { sourceAddressesFor } from './source-addresses.js';
+import type { FaultRunner } from '../faults/fault-runner.js';
 import type { ConnectResult, DeliveryResult, GeneratorConfig, MeasureResult } from './load-generator.js';
 import { emptyResult, fillConnect, fillDelivery, fillMeasure, type WindowSnapshot } from './result-builder.js';
 
@@ -32,17 +36,21 @@ export interface RunHooks {
 /** Messages and rate of the latency-floor probe: 40 messages at 20 per second, the first 5 discarded. */
 const FLOOR = { rate: 20, messages: 40, discard: 5 };
 
-interface Session {
+export interface Session {
   transport: TransportName;
   settings: RunSettings;
   hooks: RunHooks;
   signal: AbortSignal;
+  /** Aborts the run when a child process exits unexpectedly. */
+  childExit: AbortController;
   result: TransportResult;
   server?: ManagedChild;
   generator?: ManagedChild;
   baseUrl: string;
   /** Due time of the window's first message, once measuring started. */
   windowStartNs?: bigint;
+  /** Present when the run injects faults (--drop, --restart-at, --slow-clients). */
+  faults?: FaultRunner;
 }
 
 /**
@@ -61,12 +69,13 @@ export async function runTransport(transport: TransportName, settings: RunSettin
     settings,
     hooks,
     signal: AbortSignal.any(signals),
+    childExit,
     result: emptyResult(transport, implementationFor(transport, settings), settings.clients),
     baseUrl: '',
   };
 
   try {
-    await startChildren(session, childExit);
+    await startChildren(session);
     if (settings.floor) await measureFloor(session);
     await connectClients(session);
     await measureWindow(session);
@@ -75,6 +84,7 @@ export async function runTransport(transport: TransportName, settings: RunSettin
   } catch (error) {
     await recordFailure(session, error);
   } finally {
+    await session.faults?.stop();
     await session.generator?.stop();
     await session.server?.stop();
     session.result.durationMs = Date.now() - started;
@@ -88,25 +98,36 @@ function implementationFor(transport: TransportName, settings: RunSettings): str
   return transport === 'sse' && implementations.includes(settings.sseClient) ? settings.sseClient : implementations[0];
 }
 
-async function startChildren(session: Session, childExit: AbortController): Promise<void> {
+async function startChildren(session: Session): Promise<void> {
+  const { childExit } = session;
   session.result.phase = 'setup';
   session.hooks.onProgress?.({ transport: session.transport, phase: 'start' });
 
   const { child: server, ready } = await raceAbort(startServerChild(serverOptionsFor(session.transport, session.settings)), session.signal);
-  session.server = server;
   session.baseUrl = ready.url;
-  server.process.once('exit', () =>
-    childExit.abort(new RtbenchError('ERR_SERVER_EXITED', `${session.transport} server ${server.exitDescription} during the run`)),
-  );
+  adoptServer(session, server);
 
   const generator = await raceAbort(startGeneratorChild(session.transport), session.signal);
   session.generator = generator;
   generator.process.once('exit', () =>
     childExit.abort(new RtbenchError('ERR_GENERATOR_EXITED', `${session.transport} load generator ${generator.exitDescription} during the run`)),
   );
-  generator.on('progress', (data: { connected: number; failed: number; target: number }) =>
-    session.hooks.onProgress?.({ transport: session.transport, phase: 'connect', ...data }),
-  );
+  generator.on('progress', (data: { connected: number; failed: number; target: number }) => {
+    // Kept so that a run interrupted during ramp-up reports how far it got.
+    session.result.clients.connected = data.connected;
+    session.result.clients.failed = data.failed;
+    session.hooks.onProgress?.({ transport: session.transport, phase: 'connect', ...data });
+  });
+}
+
+/** Makes `server` the session's server; an exit that rtbench did not ask for ends the run with its reason. */
+export function adoptServer(session: Session, server: ManagedChild): void {
+  session.server = server;
+  server.process.once('exit', () => {
+    if (server.stopRequested) return;
+    session.result.server.exit = server.exitDescription;
+    session.childExit.abort(new RtbenchError('ERR_SERVER_EXITED', `${session.transport} server ${server.exitDescription} during the run`));
+  });
 }
 
 function generatorConfig(session: Session, clients: number): GeneratorConfig {
@@ -117,6 +138,8 @@ function generatorConfig(session: Session, clients: number): GeneratorConfig {
     clients,
     rampRate: session.settings.rampRate,
     connectTimeoutMs: session.settings.connectTimeoutSec * 1000,
+    localAddresses: sourceAddressesFor(session.settings, clients),
+    ...faultGeneratorConfig(session.settings),
     ...session.hooks.generatorOverrides,
   };
 }
@@ -127,7 +150,7 @@ async function measureFloor(session: Session): Promise<void> {
   session.result.phase = 'floor';
   session.hooks.onProgress?.({ transport: session.transport, phase: 'floor' });
 
-  const config = { ...generatorConfig(session, 1), busyLoop: undefined };
+  const config = { ...generatorConfig(session, 1), busyLoop: undefined, slowClients: undefined };
   const connect = await raceAbort(generator.request<ConnectResult>('connect', config, config.connectTimeoutMs + 5000), signal);
   if (connect.connected !== 1) return;
 
@@ -172,14 +195,15 @@ function perConnection(base: ProcessSample | undefined, idle: ProcessSample | un
 }
 
 async function measureWindow(session: Session): Promise<void> {
-  const { server, generator, signal } = requireChildren(session);
+  const { generator, signal } = requireChildren(session);
   const { result, settings, transport } = session;
 
-  const schedule = await server.request<Schedule>('publish', { rate: settings.rate });
+  const schedule = await serverRequest<Schedule>(session, 'publish', { rate: settings.rate });
   const window = seqRangeForWindow(schedule, settings.warmupSec, settings.durationSec);
   result.messages.windowMessages = rangeSize(window);
+  session.faults = createFaultRunner(session, schedule, window);
   await generator.request('set-window', window);
-  await server.request('set-lag-window', window);
+  await serverRequest(session, 'set-lag-window', window);
 
   result.phase = 'warmup';
   session.hooks.onProgress?.({ transport, phase: 'warmup', secondsLeft: settings.warmupSec });
@@ -188,26 +212,40 @@ async function measureWindow(session: Session): Promise<void> {
 
   result.phase = 'measure';
   await generator.request('start-measuring');
-  const before = await windowSnapshot(server, generator);
+  const before = await windowSnapshot(session);
   session.windowStartNs = windowStartNs;
   await countdown(session, 'measure', settings.durationSec);
 
   const measure = await generator.request<MeasureResult>('stop-measuring');
-  const after = await windowSnapshot(server, generator);
+  const after = await windowSnapshot(session);
   const wire = fillMeasure(result, measure, before, after, settings);
 
   result.phase = 'drain';
   await countdown(session, 'drain', settings.drainSec);
-  await server.request('stop-publishing');
+  await serverRequest(session, 'stop-publishing');
   const delivery = await generator.request<DeliveryResult>('collect');
-  const sendLag = await server.request<LatencySummary>('lag-summary');
+  const sendLag = await serverRequest<LatencySummary>(session, 'lag-summary');
   fillDelivery(result, delivery, sendLag, settings.durationSec, wire);
-  result.server.subscribersAtEnd = (await serverStats(server)).subscribers;
+  const endStats = await serverRequest<ServerStats>(session, 'stats');
+  result.server.subscribersAtEnd = endStats.subscribers;
+  await collectFaults(session, generator, endStats);
 }
 
-async function windowSnapshot(server: ManagedChild, generator: ManagedChild): Promise<WindowSnapshot> {
-  const stats = await serverStats(server);
-  return { server: sampleProcess(server.pid), generator: sampleProcess(generator.pid), serverStats: stats };
+/** A request to the current server; during a restart it waits for the new one. */
+export function serverRequest<Result>(session: Session, method: string, params: unknown = {}, timeoutMs?: number): Promise<Result> {
+  if (session.faults) return session.faults.withServer((server) => server.request<Result>(method, params, timeoutMs));
+  return requireChildren(session).server.request<Result>(method, params, timeoutMs);
+}
+
+async function windowSnapshot(session: Session): Promise<WindowSnapshot> {
+  const { generator } = requireChildren(session);
+  const snapshot = await (session.faults?.withServer(takeSnapshot) ?? takeSnapshot(requireChildren(session).server));
+  return session.faults?.adjust(snapshot) ?? snapshot;
+
+  async function takeSnapshot(server: ManagedChild): Promise<WindowSnapshot> {
+    const stats = await serverStats(server);
+    return { server: sampleProcess(server.pid), generator: sampleProcess(generator.pid), serverStats: stats };
+  }
 }
 
 /** Sleeps through a phase in one-second steps, reporting the seconds left. */
@@ -237,6 +275,7 @@ async function recordFailure(session: Session, error: unknown): Promise<void> {
   result.error = { code: code ?? 'ERR_RUN', message: message ?? String(error) };
   if (session.server?.exitDescription) result.server.exit = session.server.exitDescription;
 
+  await session.faults?.stop();
   await session.server?.request('stop-publishing', {}, 2000).catch(() => undefined);
   const generator = session.generator;
   if (!generator?.isRunning() || session.windowStartNs === undefined) return;
@@ -246,6 +285,8 @@ async function recordFailure(session: Session, error: unknown): Promise<void> {
     const measuredSec = Math.min(session.settings.durationSec, elapsedSec);
     result.messages.windowMessages = Math.min(result.messages.windowMessages, Math.floor(measuredSec * session.settings.rate));
     fillDelivery(result, delivery, null, measuredSec, null);
+    const stats = session.server?.isRunning() ? await session.server.request<ServerStats>('stats', {}, 2000) : undefined;
+    await collectFaults(session, generator, stats);
   } catch {
     // The generator died too: the result keeps the figures measured before.
   }

@@ -63,14 +63,23 @@ export function cpuPercentBetween(first: ProcessSample, second: ProcessSample): 
 
 /** The soft limit on open file descriptors of this process, from /proc/self/limits. */
 export function readOpenFilesLimit(): number | undefined {
+  return readOpenFilesLimits()?.soft;
+}
+
+/** The soft and hard limits on open file descriptors of this process (RLIMIT_NOFILE), from /proc/self/limits. */
+export function readOpenFilesLimits(): { soft: number; hard: number } | undefined {
   try {
     const limits = readFileSync('/proc/self/limits', 'utf8');
-    const match = /^Max open files\s+(\d+|unlimited)/m.exec(limits);
+    const match = /^Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/m.exec(limits);
     if (!match) return undefined;
-    return match[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(match[1]);
+    return { soft: parseLimit(match[1]), hard: parseLimit(match[2]) };
   } catch {
     return undefined;
   }
+}
+
+function parseLimit(text: string): number {
+  return text === 'unlimited' ? Number.POSITIVE_INFINITY : Number(text);
 }
 
 /** The ephemeral port range [low, high] from net.ipv4.ip_local_port_range. */

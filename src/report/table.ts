@@ -1,4 +1,6 @@
 import Table from 'cli-table3';
+import { describeResourceErrors } from '../driver/resource-errors.js';
+import { faultSections } from '../faults/table-rows.js';
 import type { Report, Spread, TransportResult } from './types.js';
 import { formatBytes, formatCount, formatMs, formatPercent, formatRate, formatRatio } from './format.js';
 
@@ -105,7 +107,7 @@ export function renderComparisonTable(report: Report, options: TableOptions): st
     style: { head: options.color ? ['cyan'] : [], border: [], compact: true },
   });
 
-  for (const section of SECTIONS) {
+  for (const section of [...SECTIONS, ...faultSections(results)]) {
     table.push([{ colSpan: results.length + 1, content: paint(section.title, 'bold', options.color) }]);
     for (const row of section.rows) {
       table.push([`  ${row.label}`, ...results.map((result) => cellWithSpread(result, row))]);
@@ -131,6 +133,20 @@ export function renderWarnings(report: Report, options: TableOptions): string[] 
     if (result.clients.failed > 0) {
       lines.push(paint(`warning: ${result.transport}: ${result.clients.failed} clients failed to connect (${describeErrors(result.clients.errors)})`, 'yellow', options.color));
     }
+    lines.push(...limitWarnings(result).map((line) => paint(`warning: ${result.transport}: ${line}`, 'yellow', options.color)));
+  }
+  return lines;
+}
+
+/** Limits of the machine that the run hit, and server backpressure that no injected fault explains. */
+function limitWarnings(result: TransportResult): string[] {
+  const lines = describeResourceErrors(result.clients.errors);
+  const { backpressureDrops, backpressureCloses, acceptErrors } = result.server;
+  if (acceptErrors > 0) {
+    lines.push(`the server failed to accept ${acceptErrors} connections (usually EMFILE: its file-descriptor limit, ulimit -n); these are limits of this machine, not of the transport`);
+  }
+  if (!result.faults && backpressureDrops + backpressureCloses > 0) {
+    lines.push(`the server dropped ${backpressureDrops} messages and closed ${backpressureCloses} subscribers whose send buffer was full: some clients did not keep up`);
   }
   return lines;
 }

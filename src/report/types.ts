@@ -1,3 +1,4 @@
+import type { FaultResult } from '../faults/types.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportName } from '../transports/types.js';
@@ -51,7 +52,14 @@ export interface TransportResult {
     memoryPerConnectionBytes: number | null;
     cpuPercent: number | null;
     rejected: number;
+    /** Messages not sent to subscribers whose send buffer was above the limit. */
+    backpressureDrops: number;
+    /** Subscribers closed because their send buffer was above the limit. */
+    backpressureCloses: number;
+    /** Connections that accept() failed on, for example with EMFILE. */
+    acceptErrors: number;
     subscribersAtEnd: number | null;
+    /** How the server process ended when it ended during the run, for example "killed by SIGKILL". */
     exit?: string;
   };
   generator: {
@@ -65,6 +73,8 @@ export interface TransportResult {
   };
   /** HdrHistogram of latencies in microseconds, compressed base64. */
   histogram: string;
+  /** Reconnects, loss and server counters under injected faults; present only when a fault was injected. */
+  faults?: FaultResult;
   durationMs: number;
   /** Present when the result is the median of several runs. */
   spread?: Record<string, Spread>;

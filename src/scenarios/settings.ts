@@ -1,3 +1,5 @@
+import { NO_FAULTS, type FaultSettings } from '../faults/settings.js';
+import { DEFAULT_SERVER_LIMITS, type BackpressurePolicy } from '../server/limits.js';
 import type { TransportName } from '../transports/types.js';
 
 /** Everything that defines one benchmark run. Units are in the names. */
@@ -31,6 +33,13 @@ export interface RunSettings {
   heartbeatMs: number;
   holdMs: number;
   historySize: number;
+  /** Faults injected into every transport: dropped connections, a server restart, slow clients. */
+  faults: FaultSettings;
+  /** Bytes a subscriber may have waiting in the server's user-space send buffer before the backpressure policy applies. */
+  sendBufferLimitBytes: number;
+  backpressurePolicy: BackpressurePolicy;
+  /** Connections from one loopback source address before clients spread over 127.0.0.x; null derives it from the ephemeral port range. */
+  connectionsPerSourceAddress: number | null;
 }
 
 export const DEFAULT_SETTINGS: RunSettings = {
@@ -53,4 +62,8 @@ export const DEFAULT_SETTINGS: RunSettings = {
   heartbeatMs: 15_000,
   holdMs: 30_000,
   historySize: 4096,
+  faults: NO_FAULTS,
+  sendBufferLimitBytes: DEFAULT_SERVER_LIMITS.sendBufferLimitBytes,
+  backpressurePolicy: DEFAULT_SERVER_LIMITS.backpressurePolicy,
+  connectionsPerSourceAddress: null,
 };

@@ -41,10 +41,11 @@ async function main(): Promise<void> {
       publish: (params: { rate: number; count?: number }) => server.publisher.start(params.rate, params.count),
       'resume-publishing': (schedule: Schedule) => server.publisher.resume(schedule),
       'stop-publishing': () => server.publisher.stop(),
-      'drop-connections': (params: { fraction: number }) => ({
-        dropped: server.dropConnections(params.fraction),
-        atNs: String(process.hrtime.bigint()),
-      }),
+      'drop-connections': (params: { fraction: number }) => {
+        // Read the clock first: clients may see the first sockets close before the last is destroyed.
+        const atNs = String(process.hrtime.bigint());
+        return { dropped: server.dropConnections(params.fraction), atNs };
+      },
       'set-lag-window': (range: SeqRange) => server.publisher.setLagWindow(range),
       'lag-summary': () => server.publisher.lagSummary(),
       stats: (params: { gc?: boolean }) => {

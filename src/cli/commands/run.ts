@@ -9,11 +9,13 @@ import { DEFAULT_SETTINGS, type RunSettings } from '../../scenarios/settings.js'
 import { TRANSPORT_NAMES } from '../../transports/registry.js';
 import { ExitCode, EXIT_CODE_HELP, type ExitCodeValue } from '../exit-codes.js';
 import { colorEnabled, progressEnabled, type CliIo } from '../io.js';
+import { addFaultOptions, faultRunSettings, type FaultFlags } from '../fault-options.js';
 import { integerInRange, numberInRange, oneOf, transportList } from '../option-parsers.js';
+import { validateFaultTimes } from '../../faults/settings.js';
 import { ProgressLine } from '../progress.js';
 import { resolve } from 'node:path';
 
-interface RunFlags {
+interface RunFlags extends FaultFlags {
   transports: RunSettings['transports'];
   clients: number;
   rate: number;
@@ -38,7 +40,7 @@ interface RunFlags {
 const D = DEFAULT_SETTINGS;
 
 export function runCommand(io: CliIo, argv: readonly string[], setExitCode: (code: ExitCodeValue) => void): Command {
-  return new Command('run')
+  const command = new Command('run')
     .description('start a reference server per transport, drive simulated clients against it and compare the transports')
     .addOption(new Option('-t, --transports <list>', `comma-separated transports (${TRANSPORT_NAMES.join(', ')}; aliases poll, ws)`).argParser(transportList).default(D.transports, D.transports.join(',')))
     .addOption(new Option('-c, --clients <count>', 'simulated clients per transport').argParser(integerInRange(1, 1_000_000)).default(D.clients))
@@ -58,7 +60,8 @@ export function runCommand(io: CliIo, argv: readonly string[], setExitCode: (cod
     .addOption(new Option('--strict', `exit with code ${ExitCode.GENERATOR_SATURATED} when the load generator was saturated`).default(false))
     .addOption(new Option('-o, --out <path>', 'report file (default: reports/rtbench-<time>.json)'))
     .addOption(new Option('--json', 'print the report as JSON on stdout instead of the tables').default(false))
-    .addOption(new Option('-q, --quiet', 'print no progress and no tables, only errors').default(false))
+    .addOption(new Option('-q, --quiet', 'print no progress and no tables, only errors').default(false));
+  return addFaultOptions(command)
     .addHelpText('after', `\n${EXIT_CODE_HELP}`)
     .action(async (flags: RunFlags) => {
       setExitCode(await executeRun(io, flags, ['rtbench', ...argv]));
@@ -83,12 +86,14 @@ function toSettings(flags: RunFlags): RunSettings {
     injectDelayMs: flags.injectDelayMs,
     floor: flags.floor,
     heartbeatMs: flags.heartbeatMs,
+    ...faultRunSettings(flags),
   };
 }
 
 async function executeRun(io: CliIo, flags: RunFlags, command: string[]): Promise<ExitCodeValue> {
   const settings = toSettings(flags);
-  checkCapacity(settings.clients);
+  validateFaultTimes(settings.faults, settings.warmupSec, settings.durationSec);
+  checkCapacity(settings.clients, undefined, settings.connectionsPerSourceAddress);
 
   const reportPath = resolve(io.cwd, flags.out ?? defaultReportPath(new Date().toISOString()));
   const controller = new AbortController();

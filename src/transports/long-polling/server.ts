@@ -21,9 +21,9 @@ interface HeldPoll {
  *
  * - `GET /poll` answers at once with the newest sequence number as the
  *   cursor: the subscription starts there.
- * - `GET /poll?cursor=N` answers with every held message after N, at once
- *   if there are some, else when the next one is published, else with 204
- *   after the hold timeout.
+ * - `GET /poll?cursor=N` answers with the held messages after N (as many
+ *   as fit the send-buffer limit), at once if there are some, else when
+ *   the next one is published, else with 204 after the hold timeout.
  *
  * The reply body is `{"cursor":C,"missed":M,"messages":[...]}`. `missed` is
  * the explicit gap signal: messages after N that the bounded history no
@@ -31,8 +31,8 @@ interface HeldPoll {
  *
  * A client that stops reading holds at most one answer in the server: it
  * cannot poll again before it reads, and node:http stops parsing pipelined
- * requests while a response waits. The history bounds the size of that
- * answer.
+ * requests while a response waits. An answer holds at most about the
+ * send-buffer limit of messages.
  */
 export class LongPollingTransportServer implements TransportServer {
   private readonly held = new Set<HeldPoll>();
@@ -124,7 +124,7 @@ export class LongPollingTransportServer implements TransportServer {
       }
       let body = bodies.get(poll.cursor);
       if (!body) {
-        body = encodeBody(history.since(poll.cursor), history.latestSeq());
+        body = encodeBody(history.since(poll.cursor), poll.cursor, settings.sendBufferLimitBytes);
         bodies.set(poll.cursor, body);
       }
       this.send(poll.response, body);
@@ -132,8 +132,7 @@ export class LongPollingTransportServer implements TransportServer {
   }
 
   private reply(response: ServerResponse, replay: Replay, cursor: number): void {
-    const latest = replay.messages.length > 0 ? replay.messages[replay.messages.length - 1].seq : cursor;
-    this.send(response, encodeBody(replay, latest));
+    this.send(response, encodeBody(replay, cursor, this.context.settings.sendBufferLimitBytes));
   }
 
   private send(response: ServerResponse, body: Buffer): void {
@@ -147,7 +146,21 @@ export class LongPollingTransportServer implements TransportServer {
   }
 }
 
-function encodeBody(replay: Replay, cursor: number): Buffer {
-  const messages = replay.messages.map((message) => message.json).join(',');
-  return Buffer.from(`{"cursor":${cursor},"missed":${replay.missed},"messages":[${messages}]}`);
+/**
+ * One answer: the messages of the replay that fit `maxBytes` (at least
+ * one), and as cursor the last of them, or `cursor` when there are none. A
+ * client far behind gets the rest with its next polls, which come at once,
+ * so no answer holds more than about the send-buffer limit in the server.
+ */
+function encodeBody(replay: Replay, cursor: number, maxBytes: number): Buffer {
+  const page: string[] = [];
+  let bytes = 0;
+  let last = cursor;
+  for (const message of replay.messages) {
+    bytes += message.json.length + 1;
+    if (page.length > 0 && bytes > maxBytes) break;
+    page.push(message.json);
+    last = message.seq;
+  }
+  return Buffer.from(`{"cursor":${last},"missed":${replay.missed},"messages":[${page.join(',')}]}`);
 }
