@@ -20,6 +20,14 @@ export type PublishListener = (message: StoredMessage) => void;
 const TIMER_SLACK_NS = 1_000_000n;
 
 /**
+ * Longest the publisher keeps the event loop before it lets I/O run. Above
+ * 1,000 messages per second every next message is due within the timer
+ * slack, so without this bound the loop would spin through the whole
+ * schedule and no socket would be written until it ended.
+ */
+const MAX_BURST_NS = 2_000_000n;
+
+/**
  * The one publisher every reference server shares. It keeps a fixed
  * schedule, serializes each message once, stores it in the history and hands
  * it to the transport's fan-out. When the event loop stalls, every message
@@ -106,7 +114,8 @@ export class Publisher {
 
     const holdNs = BigInt(Math.round(this.options.injectDelayMs * 1e6));
     let now = process.hrtime.bigint();
-    while (this.schedule === schedule && !this.isFinished(schedule)) {
+    const burstEndNs = now + MAX_BURST_NS;
+    while (this.schedule === schedule && !this.isFinished(schedule) && now < burstEndNs) {
       const sendAt = dueNs(schedule, this.nextSeq) + holdNs;
       if (sendAt > now + TIMER_SLACK_NS) break;
       while (now < sendAt) now = process.hrtime.bigint();
