@@ -46,6 +46,8 @@ export interface ServerStats {
   /** Distinct remote addresses among the open connections: more than one when clients spread over 127.0.0.x. */
   sourceAddresses: number;
   heapUsedBytes: number;
+  /** Memory of Buffers and other objects outside the V8 heap: where queued socket writes live. */
+  externalBytes: number;
   counters: ServerCounters;
 }
 
@@ -123,7 +125,7 @@ export class ReferenceServer {
       connectionsAccepted: this.connectionsAccepted,
       openConnections: this.sockets.size,
       sourceAddresses: addresses.size,
-      heapUsedBytes: process.memoryUsage().heapUsed,
+      ...heapFigures(),
       counters: { ...this.counters, rejections: { ...this.counters.rejections } },
     };
   }
@@ -184,4 +186,9 @@ export class ReferenceServer {
     if (this.transportServer.handleUpgrade?.(request, socket, head)) return;
     rejectSocket(this.counters, socket, 404, 'unknown-route');
   }
+}
+
+function heapFigures(): { heapUsedBytes: number; externalBytes: number } {
+  const usage = process.memoryUsage();
+  return { heapUsedBytes: usage.heapUsed, externalBytes: usage.external };
 }

@@ -29,13 +29,16 @@ interface HeldPoll {
  * the explicit gap signal: messages after N that the bounded history no
  * longer holds, so a client that comes back too late counts them as lost.
  *
- * A client that stops reading holds at most one answer in the server: it
- * cannot poll again before it reads, and node:http stops parsing pipelined
- * requests while a response waits. An answer holds at most about the
- * send-buffer limit of messages.
+ * A client that stops reading holds at most one answer in the server. A
+ * well-behaved client polls again only after it read the answer; a poll
+ * pipelined behind one still unanswered gets 429, because node:http would
+ * otherwise parse and answer hundreds of them into a client that reads
+ * nothing. An answer holds at most about the send-buffer limit of messages.
  */
 export class LongPollingTransportServer implements TransportServer {
   private readonly held = new Set<HeldPoll>();
+  /** The unfinished poll of each connection. */
+  private readonly activePolls = new WeakMap<object, ServerResponse>();
 
   constructor(private readonly context: ServerContext) {
     context.publisher.onPublish(() => this.answerHeldPolls());
@@ -59,6 +62,10 @@ export class LongPollingTransportServer implements TransportServer {
       rejectRequest(this.context.counters, response, 405, 'method-not-allowed', `${echo(request.method ?? '')} is not allowed on ${POLL_PATH}: use GET`, { Allow: 'GET' });
       return true;
     }
+    if (!this.trackPoll(request, response)) {
+      rejectRequest(this.context.counters, response, 429, 'pipelined-poll', 'one poll per connection at a time: read the answer before polling again');
+      return true;
+    }
     const url = request.url ?? '';
     const queryStart = url.indexOf('?');
 
@@ -79,6 +86,17 @@ export class LongPollingTransportServer implements TransportServer {
       return true;
     }
     this.hold(response, cursor);
+    return true;
+  }
+
+  /** Marks the connection busy until this poll's response ends; false when an earlier poll is still unfinished. */
+  private trackPoll(request: IncomingMessage, response: ServerResponse): boolean {
+    const socket = request.socket;
+    if (this.activePolls.has(socket)) return false;
+    this.activePolls.set(socket, response);
+    response.once('close', () => {
+      if (this.activePolls.get(socket) === response) this.activePolls.delete(socket);
+    });
     return true;
   }
 
