@@ -4,6 +4,7 @@
  * read from /proc, are the generator's alone.
  */
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
+import { reportUncaughtExceptions } from '../child/crash-report.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
 import type { SeqRange } from '../server/schedule.js';
 import { LoadGenerator, type GeneratorConfig } from './load-generator.js';
@@ -35,6 +36,7 @@ function shutdown(): void {
 }
 
 ignoreTerminalInterrupt();
+reportUncaughtExceptions();
 serveParentRequests(
   {
     connect,

@@ -4,6 +4,7 @@
  * server's alone. The options arrive as JSON in argv[2].
  */
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
+import { reportUncaughtExceptions } from '../child/crash-report.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
 import type { Schedule, SeqRange } from './schedule.js';
 import { ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
@@ -15,19 +16,9 @@ function collectGarbage(): void {
   gc?.();
 }
 
-/**
- * Tells rtbench why the server is about to die, so the report names the
- * cause and not only the exit code, then exits.
- */
-function reportCrash(error: Error): void {
-  emitToParent('crashed', { message: `${error.name}: ${error.message}` });
-  process.exitCode = 1;
-  setTimeout(() => process.exit(1), 100);
-}
-
 async function main(): Promise<void> {
   ignoreTerminalInterrupt();
-  process.on('uncaughtException', reportCrash);
+  reportUncaughtExceptions();
   const options = JSON.parse(process.argv[2] ?? '{}') as ReferenceServerOptions;
   const server = await ReferenceServer.start(options);
 
