@@ -3,6 +3,7 @@
  * reference server and from the rtbench CLI so that its memory and CPU,
  * read from /proc, are the generator's alone.
  */
+import { getHeapStatistics } from 'node:v8';
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
 import { reportUncaughtExceptions } from '../child/crash-report.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
@@ -51,7 +52,8 @@ serveParentRequests(
     },
     gc: () => {
       collectGarbage();
-      return process.memoryUsage().heapUsed;
+      // Not process.memoryUsage(): it opens /proc/self/stat, which fails with EMFILE at the descriptor limit.
+      return getHeapStatistics().used_heap_size;
     },
     shutdown,
   },

@@ -64,7 +64,7 @@ export function emptyResult(transport: TransportName, clientImplementation: stri
 }
 
 export function fillConnect(result: TransportResult, connect: ConnectResult): void {
-  result.clients = { target: connect.target, connected: connect.connected, failed: connect.failed, errors: connect.errors };
+  result.clients = { ...result.clients, target: connect.target, connected: connect.connected, failed: connect.failed, errors: connect.errors };
   result.connectTimeMs = {
     p50: connect.connectTimeMs.p50,
     p99: connect.connectTimeMs.p99,

@@ -1,6 +1,6 @@
 import type { ManagedChild } from '../child/child-process.js';
 import { InterruptedError, RtbenchError } from '../errors.js';
-import { sampleProcess, type ProcessSample } from '../metrics/proc-stats.js';
+import { readDescriptorUsage, sampleProcess, type ProcessSample } from '../metrics/proc-stats.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import { rangeSize, seqRangeForWindow, type Schedule } from '../server/schedule.js';
 import type { RunSettings } from '../scenarios/settings.js';
@@ -182,6 +182,8 @@ async function connectClients(session: Session): Promise<void> {
   const serverIdle = await sampleAfterGc(server, 'stats');
   const generatorIdle = await sampleAfterGc(generator, 'gc');
   result.server.rssIdleBytes = serverIdle.sample?.rssBytes ?? null;
+  result.clients.sourceAddresses = (serverIdle.stats as ServerStats).sourceAddresses;
+  result.server.descriptors = readDescriptorUsage(server.pid);
   result.server.memoryPerConnectionBytes = perConnection(serverBase.sample, serverIdle.sample, connect.connected);
   result.generator.rssPerClientBytes = perConnection(generatorBase.sample, generatorIdle.sample, connect.connected);
   if (connect.connected === 0) {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * Memory and CPU of one process, read from /proc so that the figure belongs
@@ -89,6 +89,18 @@ export function readEphemeralPortRange(): [number, number] | undefined {
     const [low, high] = text.split(/\s+/).map(Number);
     if (!Number.isInteger(low) || !Number.isInteger(high)) return undefined;
     return [low, high];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Open descriptors of a process and its soft limit, from /proc/<pid>/fd and /proc/<pid>/limits. */
+export function readDescriptorUsage(pid: number): { open: number; limit: number } | undefined {
+  try {
+    const open = readdirSync(`/proc/${pid}/fd`).length;
+    const match = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+    if (!match) return undefined;
+    return { open, limit: parseLimit(match[1]) };
   } catch {
     return undefined;
   }

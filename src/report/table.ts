@@ -138,12 +138,21 @@ export function renderWarnings(report: Report, options: TableOptions): string[] 
   return lines;
 }
 
+/** Open descriptors this close to the limit mean the server ran out: libuv keeps one in reserve and closes new connections. */
+const DESCRIPTOR_SLACK = 4;
+
 /** Limits of the machine that the run hit, and server backpressure that no injected fault explains. */
 function limitWarnings(result: TransportResult): string[] {
   const lines = describeResourceErrors(result.clients.errors);
-  const { backpressureDrops, backpressureCloses, acceptErrors } = result.server;
+  const { backpressureDrops, backpressureCloses, acceptErrors, descriptors } = result.server;
   if (acceptErrors > 0) {
     lines.push(`the server failed to accept ${acceptErrors} connections (usually EMFILE: its file-descriptor limit, ulimit -n); these are limits of this machine, not of the transport`);
+  }
+  if (descriptors && descriptors.open >= descriptors.limit - DESCRIPTOR_SLACK) {
+    lines.push(
+      `the server held ${descriptors.open} of its ${descriptors.limit} file descriptors (ulimit -n) after the ramp-up, so connections beyond them were reset: ` +
+        'raise the limit with "ulimit -n" before starting rtbench, or lower --clients; this is a limit of this machine, not of the transport',
+    );
   }
   if (!result.faults && backpressureDrops + backpressureCloses > 0) {
     lines.push(`the server dropped ${backpressureDrops} messages and closed ${backpressureCloses} subscribers whose send buffer was full: some clients did not keep up`);

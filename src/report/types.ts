@@ -24,7 +24,14 @@ export interface TransportResult {
   error?: { code: string; message: string };
   /** Phase reached: setup, connect, measure, drain, done. */
   phase: string;
-  clients: { target: number; connected: number; failed: number; errors: Record<string, number> };
+  clients: {
+    target: number;
+    connected: number;
+    failed: number;
+    errors: Record<string, number>;
+    /** Loopback source addresses the server saw the clients come from; more than one beyond --connections-per-address. */
+    sourceAddresses?: number;
+  };
   connectTimeMs: { p50: number; p99: number; max: number; allConnected: number };
   /** Publish-to-receive latency from the intended publish time, ms, over `latencyMs.count` deliveries. */
   latencyMs: LatencySummary;
@@ -58,6 +65,8 @@ export interface TransportResult {
     backpressureCloses: number;
     /** Connections that accept() failed on, for example with EMFILE. */
     acceptErrors: number;
+    /** Descriptors the server held after the ramp-up, and its limit (ulimit -n). */
+    descriptors?: { open: number; limit: number };
     subscribersAtEnd: number | null;
     /** How the server process ended when it ended during the run, for example "killed by SIGKILL". */
     exit?: string;

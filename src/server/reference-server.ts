@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { getHeapStatistics } from 'node:v8';
 import type { Duplex } from 'node:stream';
 import { PortInUseError, RtbenchError } from '../errors.js';
 import { echo, rejectRequest, rejectSocket } from '../transports/http-reply.js';
@@ -188,7 +189,13 @@ export class ReferenceServer {
   }
 }
 
+/**
+ * Heap figures from V8 alone. process.memoryUsage() also reads the RSS,
+ * which opens /proc/self/stat and fails with EMFILE when the server holds
+ * as many sockets as its descriptor limit allows; the stats must work
+ * then too.
+ */
 function heapFigures(): { heapUsedBytes: number; externalBytes: number } {
-  const usage = process.memoryUsage();
-  return { heapUsedBytes: usage.heapUsed, externalBytes: usage.external };
+  const heap = getHeapStatistics();
+  return { heapUsedBytes: heap.used_heap_size, externalBytes: heap.external_memory };
 }
