@@ -9,7 +9,7 @@ import { openSocket, openWebSocket, statusOf } from './helpers/raw-http.js';
 const HEARTBEAT_MS = 1000;
 const SOCKETS = 500;
 
-/** Opens one subscription with a raw socket and resolves once the server holds it. */
+/** Opens one subscription with a raw socket and resolves once the server has registered it. */
 async function subscribe(transport: TransportName, port: number): Promise<Socket> {
   if (transport === 'websocket') return openWebSocket(port);
   const socket = await openSocket(port);
@@ -63,7 +63,7 @@ describe('websocket server heartbeat', () => {
     try {
       for (let i = 0; i < peers; i++) {
         const socket = await openWebSocket(ready.port);
-        // The raw socket reads nothing and never answers a ping, like a peer that hangs.
+        // The raw socket reads nothing and never replies to a ping with a pong, like a peer that hangs.
         socket.pause();
         sockets.push(socket);
       }

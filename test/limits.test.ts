@@ -15,7 +15,7 @@ describe('checkCapacity', () => {
     );
   });
 
-  it('says that only root can raise a hard descriptor limit that is too low', () => {
+  it('names root for a low hard limit', () => {
     expect(() => checkCapacity(25_000, { openFiles: 20_000, openFilesHard: 20_000, portRange: [32768, 60999] })).toThrow(
       '--clients 25000 needs 25064 file descriptors per process, but the limit (ulimit -n) is 20000 and the hard limit (ulimit -Hn) is 20000: ' +
         'only root can raise the hard limit (nofile in /etc/security/limits.conf, or LimitNOFILE= for a systemd unit), so use --clients 19936 or fewer',

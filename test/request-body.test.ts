@@ -8,7 +8,7 @@ import { exchange, statusOf } from './helpers/raw-http.js';
 const MAX_BYTES = 64;
 const counters = emptyCounters();
 
-/** A route that reads a JSON body with readJsonBody and echoes it back. */
+/** Starts a server whose one route reads a JSON body with readJsonBody and echoes it back. */
 function startEchoServer(): Promise<Server> {
   const server = createServer(async (request, response) => {
     const body = await readJsonBody(request, response, counters, MAX_BYTES);

@@ -43,11 +43,11 @@ function serverOptions(transport: TransportName, policy: BackpressurePolicy): Re
   };
 }
 
-/** A client that subscribes and then never reads a byte. */
+/** Opens a client that subscribes and then never reads a byte. */
 async function openStalledClient(transport: TransportName, port: number): Promise<Socket> {
   const socket = transport === 'websocket' ? await openWebSocket(port) : await openSocket(port);
   if (transport === 'sse') socket.write('GET /events HTTP/1.1\r\nHost: x\r\n\r\n');
-  // Polls pipelined without reading the answers, the worst a long-poll client can do.
+  // Polls pipelined without reading the responses, the worst a long-poll client can do.
   if (transport === 'long-polling') socket.write('GET /poll?cursor=-1 HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(50));
   socket.pause();
   return socket;

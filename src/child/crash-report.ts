@@ -5,7 +5,7 @@ const FLUSH_MS = 100;
 
 /**
  * Makes an uncaught exception in a child end the child with exit code 1,
- * after a `crashed` event that tells rtbench the error, so the report
+ * after a `crashed` event that sends rtbench the error, so the report
  * names the cause and not only the exit code. No stack trace reaches the
  * user's terminal.
  */

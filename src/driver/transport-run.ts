@@ -233,7 +233,7 @@ async function measureWindow(session: Session): Promise<void> {
   await collectFaults(session, generator, endStats);
 }
 
-/** A request to the current server; during a restart it waits for the new one. */
+/** Sends a request to the current server, or during a restart to the new one once it listens. */
 export function serverRequest<Result>(session: Session, method: string, params: unknown = {}, timeoutMs?: number): Promise<Result> {
   if (session.faults) return session.faults.withServer((server) => server.request<Result>(method, params, timeoutMs));
   return requireChildren(session).server.request<Result>(method, params, timeoutMs);

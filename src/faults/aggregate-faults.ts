@@ -2,10 +2,10 @@ import { encodeHistogram, mergeEncodedHistograms, summarize } from '../metrics/h
 import type { FaultResult, FaultServerCounters } from './types.js';
 
 /**
- * Combines the fault figures of repeated runs of one transport: counts are
- * summed, the reconnect-time histograms merged exactly, the reconnect rates
- * added interval by interval (each run's first interval is its first fault),
- * and the events of every run kept in order.
+ * Combines the fault figures of repeated runs of one transport. Counts are
+ * summed and the reconnect-time histograms merged exactly. The reconnect
+ * rates are added interval by interval, each run starting at its first
+ * fault, and the events of every run are kept in order.
  */
 export function aggregateFaults(runs: readonly (FaultResult | undefined)[]): FaultResult | undefined {
   const faults = runs.filter((run): run is FaultResult => run !== undefined);

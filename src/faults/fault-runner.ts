@@ -9,7 +9,7 @@ import { buildFaultResult, type RecordedFault } from './fault-result.js';
 import type { FaultSettings } from './settings.js';
 import type { FaultResult, GeneratorFaultStats } from './types.js';
 
-/** What the fault runner needs from the run of one transport. */
+/** The run of one transport, as the fault runner uses it. */
 export interface FaultHost {
   transport: TransportName;
   faults: FaultSettings;
@@ -88,7 +88,7 @@ export class FaultRunner {
     return { ...snapshot, server, serverStats };
   }
 
-  /** The report's `faults` object, from the generator's counts and those of every server process of the run. */
+  /** Builds the report's `faults` object from the generator's counts and those of every server process of the run. */
   result(stats: GeneratorFaultStats, counters: ServerCounters, windowMessages: number): FaultResult {
     return buildFaultResult({
       faults: this.host.faults,
@@ -148,7 +148,7 @@ export class FaultRunner {
     });
   }
 
-  /** The kernel may hold the old port for a moment after the old process exits; retry until it is free. */
+  /** Starts the replacement server, retrying while the kernel still has the old port after the old process exited. */
   private async startOnSamePort(): Promise<ManagedChild> {
     const options = this.host.replacementOptions();
     const deadline = Date.now() + REBIND_TIMEOUT_MS;
@@ -168,7 +168,7 @@ export function emptyCounters(): ServerCounters {
   return { rejected: 0, pollsAnswered: 0, deadPeersClosed: 0, rejections: {}, backpressureDrops: 0, backpressureCloses: 0, acceptErrors: 0 };
 }
 
-/** The sum of two sets of server counters. */
+/** Adds two sets of server counters. */
 export function addCounters(a: ServerCounters, b: ServerCounters): ServerCounters {
   const rejections = { ...a.rejections };
   for (const [reason, count] of Object.entries(b.rejections)) rejections[reason] = (rejections[reason] ?? 0) + count;

@@ -19,7 +19,7 @@ export interface Outage {
   endNs: string | null;
 }
 
-/** What the load generator measured about lost and re-established subscriptions. */
+/** Load-generator figures about lost and re-established subscriptions. */
 export interface ReconnectStats {
   disconnects: number;
   reconnects: number;

@@ -27,7 +27,7 @@ export const NO_FAULTS: FaultSettings = {
   slowClients: { fraction: 0, pauseMs: 5000, readMs: 1000 },
 };
 
-/** Whether a run injects any fault, which adds the fault rows to the report. */
+/** Returns whether a run injects any fault, which adds the fault rows to the report. */
 export function faultsInjected(faults: FaultSettings): boolean {
   return faults.drop !== null || faults.restartAtSec !== null || faults.slowClients.fraction > 0;
 }

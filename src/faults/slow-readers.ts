@@ -1,6 +1,6 @@
 import type { SimulatedClient } from '../transports/types.js';
 
-/** How slow clients read: `pauseMs` without reading, then `readMs` reading, over and over. */
+/** Read pattern of slow clients: `pauseMs` without reading, then `readMs` reading, over and over. */
 export interface SlowReaderSettings {
   /** Share of the clients that read slowly, 0 to 1. */
   fraction: number;
@@ -9,7 +9,7 @@ export interface SlowReaderSettings {
 }
 
 /**
- * Whether client `index` is one of the slow ones. They are spread evenly
+ * Returns whether client `index` is one of the slow ones. They are spread evenly
  * over the ramp-up order, so they do not all connect in one burst, and the
  * count is exactly round(fraction × clients) or one less.
  */

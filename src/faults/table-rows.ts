@@ -26,13 +26,13 @@ function eventsOf(faults: FaultResult, kind: FaultEvent['kind']): FaultEvent[] {
   return faults.events.filter((event) => event.kind === kind);
 }
 
-/** One value per event of that kind, joined; 'none' when the fault never fired. */
+/** Formats one value per event of that kind, joined, or 'none' when the fault never fired. */
 function perEvent(faults: FaultResult, kind: FaultEvent['kind'], format: (event: FaultEvent) => string): string {
   const events = eventsOf(faults, kind);
   return events.length === 0 ? 'none' : events.map(format).join(' / ');
 }
 
-/** Reconnects per interval as a sparkline, scaled to the peak. */
+/** Draws reconnects per interval as a sparkline, scaled to the peak. */
 export function sparkline(counts: readonly number[], width = SPARK_WIDTH): string {
   if (counts.length === 0) return '';
   const step = Math.ceil(counts.length / width);
@@ -85,8 +85,8 @@ const SERVER_ROWS: FaultSection['rows'] = [
 ];
 
 /**
- * The table sections for injected faults; none when the report has no
- * fault. Slow-client rows appear only when slow clients were injected.
+ * Returns the table sections for injected faults, none when the report has
+ * no fault. Slow-client rows appear only when slow clients were injected.
  */
 export function faultSections(results: readonly TransportResult[]): FaultSection[] {
   const faults = results.map((result) => result.faults).filter((item): item is FaultResult => item !== undefined);

@@ -11,7 +11,7 @@ export interface SlowClientDelivery {
   latencyMs: LatencySummary;
 }
 
-/** What the load generator returns for the `fault-stats` request. */
+/** The load generator's reply to the `fault-stats` request. */
 export interface GeneratorFaultStats {
   reconnect: ReconnectStats;
   /** Messages inside the window skipped across a reconnect that never arrived, summed over the subscribers that are not slow. */

@@ -66,7 +66,7 @@ export function readOpenFilesLimit(): number | undefined {
   return readOpenFilesLimits()?.soft;
 }
 
-/** The soft and hard limits on open file descriptors of this process (RLIMIT_NOFILE), from /proc/self/limits. */
+/** Reads the soft and hard limits on open file descriptors of this process (RLIMIT_NOFILE) from /proc/self/limits. */
 export function readOpenFilesLimits(): { soft: number; hard: number } | undefined {
   try {
     const limits = readFileSync('/proc/self/limits', 'utf8');
@@ -94,7 +94,7 @@ export function readEphemeralPortRange(): [number, number] | undefined {
   }
 }
 
-/** Open descriptors of a process and its soft limit, from /proc/<pid>/fd and /proc/<pid>/limits. */
+/** Counts the open descriptors of a process and reads its soft limit, from /proc/<pid>/fd and /proc/<pid>/limits. */
 export function readDescriptorUsage(pid: number): { open: number; limit: number } | undefined {
   try {
     const open = readdirSync(`/proc/${pid}/fd`).length;

@@ -68,7 +68,7 @@ export interface TransportResult {
     /** Descriptors the server held after the ramp-up, and its limit (ulimit -n). */
     descriptors?: { open: number; limit: number };
     subscribersAtEnd: number | null;
-    /** How the server process ended when it ended during the run, for example "killed by SIGKILL". */
+    /** Exit reason of a server process that ended during the run, for example "killed by SIGKILL". */
     exit?: string;
   };
   generator: {

@@ -4,7 +4,7 @@ import type { ServerCounters } from '../transports/types.js';
 
 /**
  * Reads a JSON request body of at most `maxBytes` for a route that accepts
- * one (a chat message POST, for example). It answers the request itself
+ * one (a chat message POST, for example). It responds to the request itself
  * and resolves to undefined when the body is unusable:
  *
  * - 413 when Content-Length or the bytes received exceed the limit; the
@@ -62,7 +62,7 @@ function parseJson(text: string, response: ServerResponse, counters: ServerCount
   }
 }
 
-/** Answers 413 and stops reading: the connection closes, so the client cannot send the rest. */
+/** Responds with 413 and stops reading: the connection closes, so the client cannot send the rest. */
 function rejectBodyTooLarge(request: IncomingMessage, response: ServerResponse, counters: ServerCounters, maxBytes: number): void {
   rejectRequest(counters, response, 413, 'body-too-large', `request body is larger than the limit of ${maxBytes} bytes`);
   request.pause();

@@ -20,7 +20,7 @@ export type PublishListener = (message: StoredMessage) => void;
 const TIMER_SLACK_NS = 1_000_000n;
 
 /**
- * Longest the publisher keeps the event loop before it lets I/O run. Above
+ * Maximum time the publisher keeps the event loop before it lets I/O run. Above
  * 1,000 messages per second every next message is due within the timer
  * slack, so without this bound the loop would spin through the whole
  * schedule and no socket would be written until it ended.

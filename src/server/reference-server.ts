@@ -191,9 +191,9 @@ export class ReferenceServer {
 
 /**
  * Heap figures from V8 alone. process.memoryUsage() also reads the RSS,
- * which opens /proc/self/stat and fails with EMFILE when the server holds
- * as many sockets as its descriptor limit allows; the stats must work
- * then too.
+ * which opens /proc/self/stat and fails with EMFILE once the server has
+ * as many sockets open as its descriptor limit allows. The stats must
+ * work then too.
  */
 function heapFigures(): { heapUsedBytes: number; externalBytes: number } {
   const heap = getHeapStatistics();

@@ -16,7 +16,7 @@ export function openSocket(port: number): Promise<Socket> {
 }
 
 /**
- * Sends `request` and collects the answer until the server closes the
+ * Sends `request` and collects the response until the server closes the
  * connection or `timeoutMs` passes; then closes the socket.
  */
 export async function exchange(port: number, request: string | Buffer, timeoutMs = 3000): Promise<string> {
@@ -38,7 +38,7 @@ export async function exchange(port: number, request: string | Buffer, timeoutMs
   });
 }
 
-/** The status code of the first response in `text`, or 0 when there is none. */
+/** Returns the status code of the first response in `text`, or 0 when there is none. */
 export function statusOf(text: string): number {
   const match = /^HTTP\/1\.1 (\d{3})/.exec(text);
   return match ? Number(match[1]) : 0;
@@ -81,7 +81,7 @@ export interface FrameOptions {
   declaredLength?: number;
 }
 
-/** One final client frame with `opcode` and `payload`. */
+/** Builds one final client frame with `opcode` and `payload`. */
 export function clientFrame(opcode: number, payload: Buffer, options: FrameOptions = {}): Buffer {
   const mask = options.mask ?? true;
   const length = options.declaredLength ?? payload.length;

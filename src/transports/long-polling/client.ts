@@ -73,8 +73,8 @@ export class LongPollClient implements SimulatedClient, Dispatcher.DispatchHandl
 
   /**
    * undici calls this as it writes the request on a connected socket. After
-   * a failed poll that is the moment the client is subscribed again: the
-   * server holds the poll from its arrival. The first response would come
+   * a failed poll that is the moment the client is subscribed again, because
+   * the server keeps the poll from its arrival. The first response would come
    * only with the next message, which is no part of the reconnect.
    */
   onConnect(abort: (error?: Error) => void): void {

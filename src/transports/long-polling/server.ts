@@ -21,7 +21,7 @@ interface HeldPoll {
  *
  * - `GET /poll` answers at once with the newest sequence number as the
  *   cursor: the subscription starts there.
- * - `GET /poll?cursor=N` answers with the held messages after N (as many
+ * - `GET /poll?cursor=N` responds with the held messages after N (as many
  *   as fit the send-buffer limit), at once if there are some, else when
  *   the next one is published, else with 204 after the hold timeout.
  *
@@ -29,11 +29,12 @@ interface HeldPoll {
  * the explicit gap signal: messages after N that the bounded history no
  * longer holds, so a client that comes back too late counts them as lost.
  *
- * A client that stops reading holds at most one answer in the server. A
+ * A client that stops reading has at most one response waiting in the server. A
  * well-behaved client polls again only after it read the answer; a poll
- * pipelined behind one still unanswered gets 429, because node:http would
- * otherwise parse and answer hundreds of them into a client that reads
- * nothing. An answer holds at most about the send-buffer limit of messages.
+ * pipelined behind an unfinished one gets 429, because node:http would
+ * otherwise parse and respond to hundreds of them for a client that reads
+ * nothing. A response contains at most about the send-buffer limit of
+ * messages.
  */
 export class LongPollingTransportServer implements TransportServer {
   private readonly held = new Set<HeldPoll>();
@@ -121,7 +122,7 @@ export class LongPollingTransportServer implements TransportServer {
   }
 
   /**
-   * Answers every held poll; polls with the same cursor share one
+   * Responds to every held poll; polls with the same cursor share one
    * serialized body. A poll whose connection still holds unsent bytes above
    * the limit (a client pipelining polls without reading) stays held under
    * the drop policy and gets the messages with a later publish, or is
@@ -165,10 +166,11 @@ export class LongPollingTransportServer implements TransportServer {
 }
 
 /**
- * One answer: the messages of the replay that fit `maxBytes` (at least
- * one), and as cursor the last of them, or `cursor` when there are none. A
- * client far behind gets the rest with its next polls, which come at once,
- * so no answer holds more than about the send-buffer limit in the server.
+ * Encodes one response body: the messages of the replay that fit
+ * `maxBytes` (at least one), and as cursor the last of them, or `cursor`
+ * when there are none. A client far behind gets the rest with its next
+ * polls, which come at once, so no response keeps more than about the
+ * send-buffer limit in the server.
  */
 function encodeBody(replay: Replay, cursor: number, maxBytes: number): Buffer {
   const page: string[] = [];
