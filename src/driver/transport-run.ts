@@ -1,6 +1,6 @@
 import type { ManagedChild } from '../child/child-process.js';
 import { InterruptedError, RtbenchError } from '../errors.js';
-import { sampleProcess, type ProcessSample } from '../metrics/proc-stats.js';
+import { sampleProcess } from '../metrics/proc-stats.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import { rangeSize, seqRangeForWindow, type Schedule } from '../server/schedule.js';
 import type { RunSettings } from '../scenarios/settings.js';
@@ -8,7 +8,7 @@ import type { TransportResult } from '../report/types.js';
 import { findTransport } from '../transports/registry.js';
 import type { TransportName } from '../transports/types.js';
 import { raceAbort, sleep } from './abortable.js';
-import { sampleAfterGc, serverOptionsFor, serverStats, startGeneratorChild, startServerChild } from './children.js';
+import { memoryPerConnection, sampleAfterGc, serverOptionsFor, serverStats, startGeneratorChild, startServerChild } from './children.js';
 import type { ConnectResult, DeliveryResult, GeneratorConfig, MeasureResult } from './load-generator.js';
 import { emptyResult, fillConnect, fillDelivery, fillMeasure, type WindowSnapshot } from './result-builder.js';
 
@@ -146,7 +146,7 @@ async function connectClients(session: Session): Promise<void> {
 
   const serverBase = await sampleAfterGc(server, 'stats');
   const generatorBase = await sampleAfterGc(generator, 'gc');
-  result.server.rssBaseBytes = serverBase.sample?.rssBytes ?? null;
+  result.server.rssBaseBytes = serverBase.process?.rssBytes ?? null;
 
   result.phase = 'connect';
   const config = generatorConfig(session, settings.clients);
@@ -158,17 +158,12 @@ async function connectClients(session: Session): Promise<void> {
 
   const serverIdle = await sampleAfterGc(server, 'stats');
   const generatorIdle = await sampleAfterGc(generator, 'gc');
-  result.server.rssIdleBytes = serverIdle.sample?.rssBytes ?? null;
-  result.server.memoryPerConnectionBytes = perConnection(serverBase.sample, serverIdle.sample, connect.connected);
-  result.generator.rssPerClientBytes = perConnection(generatorBase.sample, generatorIdle.sample, connect.connected);
+  result.server.rssIdleBytes = serverIdle.process?.rssBytes ?? null;
+  result.server.memoryPerConnectionBytes = memoryPerConnection(serverBase, serverIdle, connect.connected);
+  result.generator.rssPerClientBytes = memoryPerConnection(generatorBase, generatorIdle, connect.connected);
   if (connect.connected === 0) {
     throw new RtbenchError('ERR_NO_CLIENTS', `no ${session.transport} client connected (errors: ${JSON.stringify(connect.errors)})`);
   }
-}
-
-function perConnection(base: ProcessSample | undefined, idle: ProcessSample | undefined, connections: number): number | null {
-  if (!base || !idle || connections === 0) return null;
-  return Math.round((idle.rssBytes - base.rssBytes) / connections);
 }
 
 async function measureWindow(session: Session): Promise<void> {
@@ -200,8 +195,9 @@ async function measureWindow(session: Session): Promise<void> {
   await countdown(session, 'drain', settings.drainSec);
   await server.request('stop-publishing');
   const delivery = await generator.request<DeliveryResult>('collect');
-  const sendLag = await server.request<LatencySummary>('lag-summary');
+  const { sendLag, fanOut } = await server.request<{ sendLag: LatencySummary; fanOut: LatencySummary }>('lag-summary');
   fillDelivery(result, delivery, sendLag, settings.durationSec, wire);
+  result.server.fanOutMs = { p50: fanOut.p50, p99: fanOut.p99, max: fanOut.max };
   result.server.subscribersAtEnd = (await serverStats(server)).subscribers;
 }
 

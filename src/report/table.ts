@@ -80,6 +80,7 @@ const SECTIONS: Section[] = [
       figure('server.rssPeakBytes', 'RSS peak', formatBytes),
       figure('server.memoryPerConnectionBytes', 'memory per connection', formatBytes),
       figure('server.cpuPercent', 'CPU, % of one core', formatPercent),
+      figure('server.fanOutMs.p99', 'fan-out time per message p99', formatMs),
     ],
   },
   {

@@ -48,8 +48,11 @@ export interface TransportResult {
     rssBaseBytes: number | null;
     rssIdleBytes: number | null;
     rssPeakBytes: number | null;
+    /** RSS growth per connection after a full GC, without V8's young generation (empty after GC). */
     memoryPerConnectionBytes: number | null;
     cpuPercent: number | null;
+    /** Time the server's loop spends handing one message to every subscriber's socket, ms. */
+    fanOutMs: { p50: number; p99: number; max: number } | null;
     rejected: number;
     subscribersAtEnd: number | null;
     exit?: string;

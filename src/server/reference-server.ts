@@ -5,6 +5,7 @@ import { PortInUseError, RtbenchError } from '../errors.js';
 import { findTransport } from '../transports/registry.js';
 import type { ServerCounters, ServerSettings, TransportName, TransportServer } from '../transports/types.js';
 import { Publisher, type PublisherOptions } from './publisher.js';
+import { sampleHeap, type HeapSample } from '../metrics/heap.js';
 
 export interface ReferenceServerOptions extends ServerSettings, PublisherOptions {
   transport: TransportName;
@@ -39,7 +40,7 @@ export interface ServerStats {
   bytesWritten: number;
   connectionsAccepted: number;
   openConnections: number;
-  heapUsedBytes: number;
+  heap: HeapSample;
   counters: ServerCounters;
 }
 
@@ -98,7 +99,7 @@ export class ReferenceServer {
       bytesWritten: this.closedSocketBytes + liveBytes,
       connectionsAccepted: this.connectionsAccepted,
       openConnections: this.sockets.size,
-      heapUsedBytes: process.memoryUsage().heapUsed,
+      heap: sampleHeap(),
       counters: { ...this.counters },
     };
   }
