@@ -4,7 +4,9 @@ import type { Spread, TransportResult } from '../report/types.js';
 /** Figures that get a median and a min-max spread across repeats, by path in TransportResult. */
 export const SPREAD_FIGURES = [
   'latencyMs.p50',
+  'latencyMs.p90',
   'latencyMs.p99',
+  'latencyMs.p999',
   'latencyMs.max',
   'sendLagMs.p99',
   'messages.lost',
@@ -12,6 +14,7 @@ export const SPREAD_FIGURES = [
   'connectTimeMs.allConnected',
   'server.memoryPerConnectionBytes',
   'server.cpuPercent',
+  'server.fanOutMs.p99',
   'generator.rssPerClientBytes',
   'generator.cpuPercent',
   'generator.eventLoopDelayP99Ms',

@@ -115,10 +115,17 @@ export function renderComparisonTable(report: Report, options: TableOptions): st
   return table.toString();
 }
 
+/**
+ * With repeats, a cell shows the median and the min–max of the runs.
+ * Latency percentiles come from the merged histogram of all runs, so they
+ * show that value with the runs' min–max; message counts are totals.
+ */
 function cellWithSpread(result: TransportResult, row: Row): string {
   const spread: Spread | undefined = row.path ? result.spread?.[row.path] : undefined;
-  if (!spread || !row.format || row.path?.startsWith('latencyMs.')) return row.cell(result);
-  return `${row.format(spread.median)} (${row.format(spread.min)}–${row.format(spread.max)})`;
+  if (!spread || !row.format || row.path?.startsWith('messages.')) return row.cell(result);
+  const range = `(${row.format(spread.min)}–${row.format(spread.max)})`;
+  if (row.path?.startsWith('latencyMs.')) return `${row.cell(result)} ${range}`;
+  return `${row.format(spread.median)} ${range}`;
 }
 
 /** One line per problem a reader must know about before trusting the table. */
