@@ -3,6 +3,15 @@ import { ExitCode, type ExitCodeValue } from '../cli/exit-codes.js';
 import { ChildProcessError, ChildTimeoutError, RtbenchError } from '../errors.js';
 import type { IpcEvent, IpcMessage, IpcResponse } from './ipc.js';
 
+/**
+ * Extra Node.js flags for every child, from RTBENCH_CHILD_NODE_ARGS
+ * (space-separated), for profiling: NODE_OPTIONS does not accept
+ * --cpu-prof.
+ */
+function extraNodeArgs(): string[] {
+  return (process.env.RTBENCH_CHILD_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
+}
+
 interface PendingRequest {
   method: string;
   resolve: (value: unknown) => void;
@@ -32,7 +41,7 @@ export class ManagedChild {
 
   private constructor(modulePath: string, argv: string[], private readonly label: string) {
     this.process = fork(modulePath, argv, {
-      execArgv: ['--expose-gc'],
+      execArgv: ['--expose-gc', ...extraNodeArgs()],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
     });
