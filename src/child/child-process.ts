@@ -28,7 +28,7 @@ export interface ForkOptions {
 
 /**
  * A child process of rtbench (a reference server or the load generator) that
- * answers requests over IPC. Children run with --expose-gc so that memory is
+ * serves requests over IPC. Children run with --expose-gc so that memory is
  * sampled after a forced garbage collection.
  */
 export class ManagedChild {
@@ -69,7 +69,7 @@ export class ManagedChild {
     return this.process.pid ?? -1;
   }
 
-  /** Why the child ended, or undefined while it runs. */
+  /** The reason the child ended, or undefined while it runs. */
   get exitDescription(): string | undefined {
     return this.exitReason;
   }
@@ -100,8 +100,8 @@ export class ManagedChild {
   }
 
   /**
-   * Stops the child: asks it to shut down, then SIGKILLs it if it has not
-   * exited within `graceMs`. Resolves once the process is gone.
+   * Stops the child: sends it a shutdown request, then SIGKILLs it if it has
+   * not exited within `graceMs`. Resolves once the process is gone.
    */
   async stop(graceMs = 3000): Promise<void> {
     if (this.isRunning()) {

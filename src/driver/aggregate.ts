@@ -43,10 +43,10 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Combines repeated runs of one transport: each spread figure becomes the
- * median of the runs with its min-max spread; message counts are summed;
- * the latency histogram is the exact merge of every run's histogram, and
- * `latencyMs` is read from that merge.
+ * Combines repeated runs of one transport. Each spread figure becomes the
+ * median of the runs with its min-max spread, and message counts are
+ * summed. The latency histogram is the exact merge of every run's
+ * histogram, and `latencyMs` is read from that merge.
  */
 export function aggregateRuns(runs: readonly TransportResult[]): TransportResult {
   if (runs.length === 1) return runs[0];

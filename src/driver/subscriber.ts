@@ -2,7 +2,7 @@ import { DeliveryStats, SequenceTracker } from '../metrics/delivery.js';
 import type { WireMessage } from '../transports/message.js';
 import type { ClientEvents, SimulatedClient } from '../transports/types.js';
 
-/** How a subscriber tells the generator about its connection. */
+/** Callbacks through which a subscriber reports its connection to the generator. */
 export interface SubscriberOwner {
   subscriberOpened(subscriber: Subscriber, connectNs: number): void;
   subscriberFailed(subscriber: Subscriber, error: Error): void;

@@ -50,7 +50,7 @@ interface Session {
  * their own processes, measures the latency floor, ramps up the clients,
  * publishes on a fixed schedule, measures over the window and tears both
  * processes down. Never throws for a failure during the run: the result
- * says what was measured, with `status` and `error`.
+ * holds what was measured, with `status` and `error`.
  */
 export async function runTransport(transport: TransportName, settings: RunSettings, hooks: RunHooks = {}): Promise<TransportResult> {
   const started = Date.now();
@@ -121,7 +121,7 @@ function generatorConfig(session: Session, clients: number): GeneratorConfig {
   };
 }
 
-/** One subscriber at a low rate: the latency of loopback and runtime without fan-out. */
+/** Measures one subscriber at a low rate: the latency of loopback and runtime without fan-out. */
 async function measureFloor(session: Session): Promise<void> {
   const { server, generator, signal } = requireChildren(session);
   session.result.phase = 'floor';

@@ -1,5 +1,5 @@
 /**
- * Number formatting for tables. The unit stands in the row label, so cells
+ * Number formatting for tables. The unit is in the row label, so cells
  * hold bare numbers with a precision that suits the unit.
  */
 
@@ -33,7 +33,9 @@ export const formatPercent: Formatter = (value) => (value === null || value === 
 
 export const formatRate: Formatter = (value) => {
   if (value === null || value === undefined) return NOT_MEASURED;
-  return fixed(value, value >= 100 ? 0 : value >= 10 ? 1 : 2);
+  if (value >= 100) return fixed(value, 0);
+  if (value >= 10) return fixed(value, 1);
+  return fixed(value, 2);
 };
 
 export const formatRatio: Formatter = (value) => (value === null || value === undefined ? NOT_MEASURED : fixed(value, 2));

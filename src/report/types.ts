@@ -19,7 +19,7 @@ export interface TransportResult {
   transport: TransportName;
   clientImplementation: string;
   status: ResultStatus;
-  /** Why the run failed or stopped early; absent when completed. */
+  /** The reason the run failed or stopped early; absent when completed. */
   error?: { code: string; message: string };
   /** Phase reached: setup, connect, measure, drain, done. */
   phase: string;

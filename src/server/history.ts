@@ -43,7 +43,7 @@ export class MessageHistory {
     return this.at(0).seq;
   }
 
-  /** Every held message with a sequence number above `cursor`. */
+  /** Returns every held message with a sequence number above `cursor`. */
   since(cursor: number): Replay {
     const latest = this.latestSeq();
     if (this.size === 0 || cursor >= latest) return { messages: [], missed: 0 };

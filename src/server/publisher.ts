@@ -130,7 +130,7 @@ export class Publisher {
     if (this.lagWindow && seq >= this.lagWindow.first && seq <= this.lagWindow.last) {
       recordNs(this.lagHistogram, Number(sentNs - due));
       // node:http corks each response and flushes it in a nextTick queued
-      // during the fan-out; a tick queued now runs after all of them, so the
+      // during the fan-out. A tick queued now runs after all of them, so the
       // fan-out time includes those writes for every transport alike.
       process.nextTick(() => recordNs(this.fanOutHistogram, Number(process.hrtime.bigint() - sentNs)));
     }

@@ -33,7 +33,7 @@ export const DEFAULT_SERVER_SETTINGS = {
   injectDelayMs: 0,
 } as const;
 
-/** What a reference server reports about itself; memory comes from /proc, read by the parent. */
+/** Figures a reference server reports about itself; RSS and CPU come from /proc, read by the parent. */
 export interface ServerStats {
   subscribers: number;
   /** Bytes written to every client socket since start, headers and framing included. */
@@ -159,7 +159,7 @@ export class ReferenceServer {
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   }
 
-  /** Answers a request that HTTP parsing rejected (oversized header, bad syntax) with 400 or 431. */
+  /** Rejects a request that HTTP parsing failed on (oversized header, bad syntax) with 400. */
   private rejectMalformed(socket: Duplex): void {
     this.counters.rejected++;
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

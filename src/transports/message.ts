@@ -4,8 +4,8 @@
  *
  *   {"seq":42,"due":"1234567890123","data":"xxxx"}
  *
- * `seq` counts up from 0 without gaps, so a client that sees a jump knows
- * what it lost. `due` is the intended publish time in nanoseconds of
+ * `seq` counts up from 0 without gaps, so a client that sees a jump can
+ * count what it lost. `due` is the intended publish time in nanoseconds of
  * process.hrtime.bigint() (CLOCK_MONOTONIC), written as a decimal string
  * because it can exceed 2^53. Clients on the same host subtract it from their
  * own hrtime to get publish-to-receive latency measured from the intended
@@ -27,9 +27,9 @@ const DUE_PREFIX = ',"due":"';
 /**
  * Parses one message; returns undefined for anything that is not one.
  * Messages in the reference servers' own layout (seq first, then due) are
- * read by scanning the first few dozen characters, because JSON.parse of
- * the whole payload, once per message per subscriber, was the largest cost
- * of the load generator that is not I/O. Anything else goes to JSON.parse.
+ * read by scanning the first few dozen characters. JSON.parse of the whole
+ * payload, once per message per subscriber, was the generator's largest
+ * cost apart from I/O. Anything else goes to JSON.parse.
  */
 export function parseMessage(text: string): WireMessage | undefined {
   return scanMessageHead(text) ?? parseMessageJson(text);
@@ -70,7 +70,7 @@ export function isWireMessage(value: unknown): value is WireMessage {
   return Number.isInteger(candidate.seq) && typeof candidate.due === 'string';
 }
 
-/** A payload of exactly `bytes` ASCII characters, so the JSON body has a known size. */
+/** Builds a payload of exactly `bytes` ASCII characters, so the JSON body has a known size. */
 export function makePayload(bytes: number): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   let payload = '';
