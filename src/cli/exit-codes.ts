@@ -1,6 +1,7 @@
 /**
  * Every exit code rtbench returns, in one place. The README and `--help`
  * list the same table; CI jobs branch on these numbers, so never reuse one.
+ * When several apply, the first in this order wins: 130, 1, 3, 4, 5.
  */
 export const ExitCode = {
   /** The run finished and every check passed. */
@@ -11,6 +12,10 @@ export const ExitCode = {
   USAGE: 2,
   /** `--strict` was given and the load generator was saturated. */
   GENERATOR_SATURATED: 3,
+  /** A --threshold failed, or its figure was not measured. */
+  THRESHOLD_FAILED: 4,
+  /** A figure got worse than the baseline by more than its --max-regression tolerance. */
+  REGRESSION: 5,
   /** The machine's limits (file descriptors, ephemeral ports) are too low for the requested load. */
   RESOURCE_LIMIT: 6,
   /** Interrupted by SIGINT or SIGTERM; a partial report was written. */
@@ -24,5 +29,8 @@ export const EXIT_CODE_HELP = `Exit codes:
   1    run failed (server crash, bind failure, I/O error)
   2    invalid option or scenario; nothing was started
   3    --strict and the load generator was saturated
+  4    a --threshold failed (or its figure was not measured)
+  5    a figure regressed beyond its --max-regression tolerance against --baseline
   6    file-descriptor or ephemeral-port limit too low for the requested load
-  130  interrupted (SIGINT/SIGTERM); a partial report was written`;
+  130  interrupted (SIGINT/SIGTERM); a partial report was written
+When several apply, the first of 130, 1, 3, 4, 5 is returned.`;
