@@ -4,7 +4,7 @@ import { formatBytes, formatCount, formatMs, formatPercent, formatRate, formatRa
 
 type Formatter = (value: number | null | undefined) => string;
 
-interface Row {
+export interface Row {
   label: string;
   /** Path in TransportResult whose spread is shown with --repeat. */
   path?: string;
@@ -12,7 +12,7 @@ interface Row {
   format?: Formatter;
 }
 
-interface Section {
+export interface Section {
   title: string;
   rows: Row[];
 }
@@ -29,7 +29,8 @@ function read(result: TransportResult, path: string): number | null {
 
 const SECONDS: Formatter = (value) => (value === null || value === undefined ? 'n/a' : `${(value / 1000).toFixed(2)} s`);
 
-const SECTIONS: Section[] = [
+/** The rows of the comparison table, by section; the HTML report renders the same rows. */
+export const SECTIONS: Section[] = [
   {
     title: 'Clients',
     rows: [
@@ -114,7 +115,7 @@ export function renderComparisonTable(report: Report, options: TableOptions): st
   return table.toString();
 }
 
-function cellWithSpread(result: TransportResult, row: Row): string {
+export function cellWithSpread(result: TransportResult, row: Row): string {
   const spread: Spread | undefined = row.path ? result.spread?.[row.path] : undefined;
   if (!spread || !row.format || row.path?.startsWith('latencyMs.')) return row.cell(result);
   return `${row.format(spread.median)} (${row.format(spread.min)}–${row.format(spread.max)})`;
