@@ -109,7 +109,7 @@ export function parseSelector(scanner: Scanner): Selector {
   const target = readTarget(segments[0]);
   const figureSegments = target === undefined ? segments : segments.slice(1);
   const figureStart = target === undefined ? start : start + segments[0].length + 1;
-  if (figureSegments.length === 0) throw scanner.fail(`expected a figure after "${segments[0]}."`);
+  if (figureSegments.length === 0) throw scanner.fail(`expected "." and a figure after "${segments[0]}"`);
 
   const figureName = figureSegments.join('.');
   const figure = findFigure(figureName);
@@ -138,6 +138,8 @@ export interface Quantity {
   value: number;
   /** The unit as written, or '' for a bare number. */
   unit: string;
+  /** Number and unit as written, without the space between them, e.g. `200ms`. */
+  text: string;
 }
 
 /**
@@ -156,13 +158,14 @@ export function parseQuantity(scanner: Scanner, figure: Figure, allowPercentOfBa
   scanner.skipSpaces();
   const unitStart = scanner.position;
   const unit = scanner.take(/[A-Za-z/%]/);
-  if (unit === '') return { value: number, unit };
-  if (unit === '%' && allowPercentOfBaseline) return { value: number, unit };
+  const text = `${digits}${unit}`;
+  if (unit === '') return { value: number, unit, text };
+  if (unit === '%' && allowPercentOfBaseline) return { value: number, unit, text };
 
   const known = UNITS[unit];
   if (!known) throw scanner.failAt(unitStart, `unknown unit "${unit}": use ms, s, B, KB, MB, /s or %`);
   if (known.dimension !== figure.dimension) {
     throw scanner.failAt(unitStart, `unit "${unit}" does not fit ${figure.name}, which is a ${figure.dimension}: use ${UNITS_BY_DIMENSION[figure.dimension]}`);
   }
-  return { value: number * known.factor, unit };
+  return { value: number * known.factor, unit, text };
 }

@@ -45,6 +45,8 @@ export interface Threshold {
   operator: Operator;
   /** In the figure's base unit. */
   limit: number;
+  /** The limit as written, e.g. `200ms`: exact, where a formatted value could round. */
+  limitText: string;
 }
 
 /** One threshold checked against one transport; stored in the report. */
@@ -58,7 +60,7 @@ export interface ThresholdOutcome {
   /** Null when the figure was not measured. */
   measured: number | null;
   passed: boolean;
-  /** For example `measured 250 ms, limit < 200 ms`. */
+  /** For example `measured 250 ms, limit < 200ms`. */
   detail: string;
 }
 
@@ -73,7 +75,7 @@ export function parseThreshold(expression: string): Threshold {
 
   const quantity = parseQuantity(scanner, selector.figure);
   scanner.expectEnd();
-  return { expression: expression.trim(), target: selector.target, figure: selector.figure, operator, limit: quantity.value };
+  return { expression: expression.trim(), target: selector.target, figure: selector.figure, operator, limit: quantity.value, limitText: quantity.text };
 }
 
 /** Raises a usage error, before anything starts, for a threshold on a transport the run will not measure. */
@@ -101,7 +103,7 @@ function evaluateOne(report: Report, threshold: Threshold, transport: TransportN
   const result = report.results.find((candidate) => candidate.transport === transport);
   const measured = result ? readFigure(threshold.figure, result) : null;
   const passed = measured !== null && compare(measured, threshold.operator, threshold.limit);
-  const limitText = `${threshold.operator} ${formatFigure(threshold.figure, threshold.limit)}`;
+  const limitText = `${threshold.operator} ${threshold.limitText}`;
   let detail: string;
   if (!result) detail = `${transport} was not measured in this report, limit ${limitText}`;
   else if (measured === null) detail = `not measured, limit ${limitText}`;
@@ -136,7 +138,7 @@ function compare(measured: number, operator: Operator, limit: number): boolean {
   }
 }
 
-/** One line per outcome, e.g. `threshold failed: websocket.latency.p99 < 200ms: measured 250 ms, limit < 200 ms`. */
+/** One line per outcome, e.g. `threshold failed: websocket.latency.p99 < 200ms: measured 250 ms, limit < 200ms`. */
 export function describeOutcome(outcome: ThresholdOutcome): string {
   const verdict = outcome.passed ? 'threshold passed' : 'threshold failed';
   const scope = outcome.expression.startsWith(`${outcome.transport}.`) ? '' : ` [${outcome.transport}]`;
