@@ -1,9 +1,6 @@
 import { formatMs } from '../format.js';
-import { percentileLabel, type PercentileDistribution } from './percentiles.js';
+import { MARKED_PERCENTILES, percentileLabel, type PercentileDistribution } from './percentiles.js';
 import { chartFrame, CHART_WIDTH, escapeHtml, formatTick, linearScale, linePath, niceTicks, svgChart, transportColor, xGrid, yGrid } from './svg.js';
-
-/** Percentiles marked with a dot and a tooltip on the latency curve. */
-const MARKED_PERCENTILES = [50, 90, 99, 99.9, 99.99];
 
 /**
  * Draws a latency-by-percentile chart in the style of HdrHistogram's plots:
@@ -23,7 +20,7 @@ export function latencyChart(transport: string, distribution: PercentileDistribu
   const line = linePath(distribution.points.map((point) => [x(point.x), y(point.latencyMs)] as const));
   const color = transportColor(transport);
 
-  const dots = MARKED_PERCENTILES.map((percentile) => distribution.points.find((point) => point.percentile >= percentile - 1e-9))
+  const dots = MARKED_PERCENTILES.map((percentile) => distribution.points.find((point) => point.percentile === percentile))
     .filter((point) => point !== undefined)
     .map((point) => {
       const tip = `p${formatTick(point.percentile)}: ${formatMs(point.latencyMs)}`;

@@ -24,6 +24,9 @@ const STEPS_PER_DECADE = 20;
 /** The axis ends at 99.9999% at most, as HdrHistogram's plots do. */
 const DEEPEST_DECADE = 6;
 
+/** Percentiles read exactly, besides the evenly spaced points, so the chart can mark them. */
+export const MARKED_PERCENTILES = [50, 90, 99, 99.9, 99.99, 99.999];
+
 /**
  * Decodes a report's compressed HdrHistogram (microseconds) and reads the
  * latency at percentiles spaced evenly on the log axis of HdrHistogram's
@@ -38,14 +41,16 @@ export function percentileDistribution(encoded: string): PercentileDistribution 
   if (count === 0) return null;
 
   const maxX = Math.min(DEEPEST_DECADE, Math.max(1, Math.log10(count)));
-  const points: PercentilePoint[] = [];
   const steps = Math.ceil(maxX * STEPS_PER_DECADE);
-  for (let step = 0; step <= steps; step++) {
-    const x = Math.min(maxX, step / STEPS_PER_DECADE);
-    const percentile = 100 * (1 - 10 ** -x);
-    points.push({ percentile, x, latencyMs: histogram.getValueAtPercentile(percentile) / 1000 });
-  }
+  const evenly = Array.from({ length: steps + 1 }, (_, step) => 100 * (1 - 10 ** -Math.min(maxX, step / STEPS_PER_DECADE)));
+  const marked = MARKED_PERCENTILES.filter((percentile) => xOf(percentile) <= maxX + 1e-9);
+  const percentiles = [...new Set([...evenly, ...marked])].sort((a, b) => a - b);
+  const points = percentiles.map((percentile) => ({ percentile, x: xOf(percentile), latencyMs: histogram.getValueAtPercentile(percentile) / 1000 }));
   return { points, maxMs: histogram.getValueAtPercentile(100) / 1000, count, maxX };
+}
+
+function xOf(percentile: number): number {
+  return Math.log10(1 / (1 - percentile / 100));
 }
 
 /** Labels the log axis: `0%`, `90%`, `99%`, `99.9%`, ... */
