@@ -15,12 +15,12 @@ import { latencyRamp, makeReport, makeResult } from './helpers/report-factory.js
 const workDir = mkdtempSync(join(tmpdir(), 'rtbench-compare-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-/** A websocket result whose latencies are the 1–10 ms ramp times `factor`: p99 ≈ 9.9 ms × factor. */
+/** Builds a websocket result whose latencies are the 1–10 ms ramp times `factor`: p99 ≈ 9.9 ms × factor. */
 function scaled(factor: number, transport: TransportName = 'websocket'): TransportResult {
   return makeResult(transport, { latenciesMs: latencyRamp(1, 10, 1000).map((latency) => latency * factor) });
 }
 
-/** A report of repeated runs, aggregated the way `run --repeat` does. */
+/** Builds a report of repeated runs, aggregated the way `run --repeat` does. */
 function repeated(factors: number[]): Report {
   const runs = factors.map((factor) => scaled(factor));
   return makeReport([aggregateRuns(runs)], { repeat: factors.length }, runs);

@@ -8,7 +8,7 @@ export const ExitCode = {
   OK: 0,
   /** The run failed at run time (a server crashed, a socket failed to bind). */
   RUN_FAILED: 1,
-  /** Invalid command line or scenario: nothing was started. */
+  /** Invalid command line, expression, scenario or report file, or a baseline of another workload: nothing was started. */
   USAGE: 2,
   /** `--strict` was given and the load generator was saturated. */
   GENERATOR_SATURATED: 3,
@@ -27,7 +27,8 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 export const EXIT_CODE_HELP = `Exit codes:
   0    run finished, all checks passed
   1    run failed (server crash, bind failure, I/O error)
-  2    invalid option or scenario; nothing was started
+  2    invalid option, expression or scenario, unreadable report, or a baseline
+       of another workload; nothing was started
   3    --strict and the load generator was saturated
   4    a --threshold failed (or its figure was not measured)
   5    a figure regressed beyond its --max-regression tolerance against --baseline

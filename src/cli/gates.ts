@@ -46,7 +46,7 @@ function collectThreshold(value: string, previous: Threshold[]): Threshold[] {
   return [...previous, parseThreshold(value)];
 }
 
-/** What the gates need from before the run: the baseline, read and checked, so a mismatch stops the run before it starts. */
+/** Gate inputs checked before the run, so a bad baseline stops the run before it starts. */
 export interface PreparedGates {
   thresholds: Threshold[];
   baseline?: { path: string; report: Report };

@@ -7,7 +7,7 @@ import { describeTolerance } from './tolerances.js';
 export const DELTA_COLUMNS = ['transport', 'figure', 'better', 'baseline', 'current', 'change', 'tolerance', 'verdict'] as const;
 
 /**
- * One delta-table row as text cells. With repeated runs a value reads
+ * Formats one delta-table row as text cells. With repeated runs a value reads
  * `median (min–max)`, so the reader sees the spread the verdict used.
  */
 export function deltaCells(row: FigureDelta): string[] {
@@ -65,7 +65,7 @@ export function comparisonNotes(comparison: Comparison): string[] {
   return notes;
 }
 
-/** One line per failed regression check, for stderr. */
+/** Describes each failed regression check in one line, for stderr. */
 export function describeFailedChecks(comparison: Comparison): string[] {
   return comparison.checks
     .filter((check) => check.verdict === 'regression' || check.verdict === 'not-measured')

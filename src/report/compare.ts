@@ -114,7 +114,7 @@ export function compareReports(baseline: Report, current: Report, options: Compa
   };
 }
 
-/** The median of the transport's repeated runs when there are two or more, else its single result. */
+/** Reads the median of the transport's repeated runs when there are two or more, else its single result. */
 export function estimate(report: Report, transport: TransportName, figure: Figure): Estimate {
   const values = (report.runs ?? [])
     .filter((run) => run.transport === transport)
@@ -130,8 +130,8 @@ export function estimate(report: Report, transport: TransportName, figure: Figur
 function compareFigure(transport: TransportName, figure: Figure, baseline: Estimate, current: Estimate, tolerance: Tolerance | undefined): FigureDelta {
   const delta = baseline.value !== null && current.value !== null ? current.value - baseline.value : null;
   const deltaPercent = delta !== null && baseline.value !== 0 ? (delta / Math.abs(baseline.value!)) * 100 : null;
-  const worseBy = delta === null ? null : figure.better === 'lower' ? delta : -delta;
-  const change = worseBy === null ? 'unknown' : worseBy > 0 ? 'worse' : worseBy < 0 ? 'better' : 'same';
+  const worseBy = delta === null ? null : worsening(figure, delta);
+  const change = classifyChange(worseBy);
   const withinSpread = rangesOverlap(baseline, current) && (baseline.runs > 1 || current.runs > 1);
   const row: FigureDelta = { transport, figure, baseline, current, delta, deltaPercent, change, tolerance, withinSpread, verdict: 'unchecked', detail: '' };
 
@@ -146,6 +146,18 @@ function compareFigure(transport: TransportName, figure: Figure, baseline: Estim
     judge(row, worseBy!, tolerance);
   }
   return row;
+}
+
+/** Turns a change into how much worse it is: positive is worse, whichever direction is better. */
+function worsening(figure: Figure, delta: number): number {
+  return figure.better === 'lower' ? delta : -delta;
+}
+
+function classifyChange(worseBy: number | null): FigureDelta['change'] {
+  if (worseBy === null) return 'unknown';
+  if (worseBy > 0) return 'worse';
+  if (worseBy < 0) return 'better';
+  return 'same';
 }
 
 function judge(row: FigureDelta, worseBy: number, tolerance: Tolerance): void {

@@ -74,7 +74,7 @@ export class Scanner {
     return this.text.slice(start, this.position);
   }
 
-  /** The error for a problem at `column` (0-based offset, default: the cursor). */
+  /** Builds the error for a problem at `offset` (0-based, default: the cursor); the message names the 1-based column. */
   fail(expected: string, offset = this.position): InvalidExpressionError {
     const found = offset >= this.text.length ? 'the end' : `"${this.text.slice(offset, offset + 12)}"`;
     return new InvalidExpressionError(this.kind, this.text, offset + 1, `${expected}, found ${found}`);
@@ -114,8 +114,8 @@ export function parseSelector(scanner: Scanner): Selector {
   const figureName = figureSegments.join('.');
   const figure = findFigure(figureName);
   if (!figure) {
-    const what = target === undefined && segments.length > 1 ? `unknown transport or figure "${figureName}"` : `unknown figure "${figureName}"`;
-    throw scanner.failAt(figureStart, `${what}: use a transport (or *) followed by one of ${describeFigureNames()}`);
+    const problem = target === undefined && segments.length > 1 ? `unknown transport or figure "${figureName}"` : `unknown figure "${figureName}"`;
+    throw scanner.failAt(figureStart, `${problem}: use a transport (or *) followed by one of ${describeFigureNames()}`);
   }
   return { target: target ?? '*', figure };
 }

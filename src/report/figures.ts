@@ -13,7 +13,7 @@ export interface Figure {
   /** Field path in TransportResult, e.g. `latencyMs.p99`; also accepted as a name. */
   path: string;
   dimension: Dimension;
-  /** Which direction is an improvement. */
+  /** Direction of improvement. */
   better: 'lower' | 'higher';
   /** Row label in the delta table and the Markdown summary. */
   label: string;
@@ -23,7 +23,7 @@ export interface Figure {
   read?: (result: TransportResult) => number | null;
 }
 
-/** A latency percentile means nothing when no message was delivered, so it reads as not measured. */
+/** Reads a latency percentile, or null when no message was delivered, because the percentile then means nothing. */
 function latency(key: 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'mean'): (result: TransportResult) => number | null {
   return (result) => (result.latencyMs.count > 0 ? result.latencyMs[key] : null);
 }

@@ -2,7 +2,7 @@ import type { Comparison, FigureDelta } from './compare.js';
 import type { ThresholdOutcome } from './thresholds.js';
 import type { Report } from './types.js';
 
-/** What a CI summary covers; each part is optional. */
+/** Parts of a CI summary, each optional. */
 export interface GateResults {
   report?: Report;
   thresholds?: readonly ThresholdOutcome[];

@@ -63,7 +63,7 @@ function row(cells: readonly string[]): string {
   return `| ${cells.map(escapeCell).join(' | ')} |`;
 }
 
-/** A pipe would end the cell and a line break the row. */
+/** Escapes pipes and line breaks, which would end the cell or the row. */
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }

@@ -138,7 +138,7 @@ function compare(measured: number, operator: Operator, limit: number): boolean {
   }
 }
 
-/** One line per outcome, e.g. `threshold failed: websocket.latency.p99 < 200ms: measured 250 ms, limit < 200ms`. */
+/** Formats one line per outcome, e.g. `threshold failed: websocket.latency.p99 < 200ms: measured 250 ms, limit < 200ms`. */
 export function describeOutcome(outcome: ThresholdOutcome): string {
   const verdict = outcome.passed ? 'threshold passed' : 'threshold failed';
   const scope = outcome.expression.startsWith(`${outcome.transport}.`) ? '' : ` [${outcome.transport}]`;

@@ -52,7 +52,7 @@ export function parseTolerances(text: string): Tolerance[] {
   return tolerances;
 }
 
-/** The tolerance for one figure of one transport: a transport-specific one before a `*` one. */
+/** Finds the tolerance for one figure of one transport: a transport-specific one before a `*` one. */
 export function findTolerance(tolerances: readonly Tolerance[], transport: string, figure: Figure): Tolerance | undefined {
   const matching = tolerances.filter((tolerance) => tolerance.figure === figure);
   return matching.find((tolerance) => tolerance.target === transport) ?? matching.find((tolerance) => tolerance.target === '*');

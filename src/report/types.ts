@@ -92,7 +92,7 @@ export interface Report {
   status: ResultStatus;
   environment: EnvironmentInfo;
   settings: RunSettings;
-  /** Which workload was measured; `compare` rejects a baseline with another hash. */
+  /** Identity of the measured workload; `compare` rejects a baseline with another hash. */
   scenario: ScenarioIdentity;
   /** One per transport; with --repeat, the medians. */
   results: TransportResult[];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RunSettings } from './settings.js';
 
-/** Which workload a report measured. Two reports are comparable when their hashes match. */
+/** Identity of the workload a report measured. Two reports are comparable when their hashes match. */
 export interface ScenarioIdentity {
   /** The scenario file's name, or `command-line` for a run built from options alone. */
   name: string;
@@ -22,7 +22,7 @@ export const COMMAND_LINE_SCENARIO: ScenarioSource = { name: 'command-line', con
  * Settings that change how a run is measured or judged but not the load
  * itself: which transports run, how often, the latency-floor probe before the
  * load, and the saturation limits. Every other setting, including any
- * added later, defines the workload and enters the hash; a new setting that
+ * added later, defines the workload and enters the hash. A new setting that
  * does not change the load belongs in this list.
  */
 const NOT_WORKLOAD: ReadonlySet<string> = new Set<keyof RunSettings>([
@@ -34,7 +34,7 @@ const NOT_WORKLOAD: ReadonlySet<string> = new Set<keyof RunSettings>([
   'maxGeneratorUtilization',
 ]);
 
-/** The settings that define the workload, with keys sorted at every level so the hash ignores key order. */
+/** Selects the settings that define the workload, with keys sorted at every level so the hash ignores key order. */
 export function workloadSettings(settings: RunSettings): Record<string, unknown> {
   const entries = Object.entries(settings).filter(([key, value]) => !NOT_WORKLOAD.has(key) && value !== undefined);
   return canonical(Object.fromEntries(entries)) as Record<string, unknown>;

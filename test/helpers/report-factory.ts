@@ -17,7 +17,7 @@ export interface ResultFigures {
 }
 
 /**
- * A completed result whose latency summary and encoded histogram come from
+ * Builds a completed result whose latency summary and encoded histogram come from
  * recording `latenciesMs` into a real HdrHistogram, as a run does.
  */
 export function makeResult(transport: TransportName, figures: ResultFigures = {}): TransportResult {

@@ -67,7 +67,7 @@ export function svgChart(kind: string, title: string, body: string, width = CHAR
   ].join('\n');
 }
 
-/** A horizontal grid line with its label on the left, for each y tick. */
+/** Draws a horizontal grid line with its label on the left for each y tick, and the axis title. */
 export function yGrid(frame: ChartFrame, ticks: readonly number[], y: (value: number) => number, unit: string): string {
   const lines = ticks.map((tick) => {
     const position = y(tick).toFixed(1);
@@ -77,7 +77,7 @@ export function yGrid(frame: ChartFrame, ticks: readonly number[], y: (value: nu
   return [...lines, label].join('\n');
 }
 
-/** A vertical grid line with its label below the plot, for each x tick. */
+/** Draws a vertical grid line with its label below the plot for each x tick, and the axis title. */
 export function xGrid(frame: ChartFrame, ticks: ReadonlyArray<{ value: number; label: string }>, x: (value: number) => number, unit: string): string {
   const lines = ticks.map((tick) => {
     const position = x(tick.value).toFixed(1);

@@ -1,11 +1,11 @@
 import { DELTA_COLUMNS, deltaCells } from '../compare-table.js';
-import type { Comparison } from '../compare.js';
+import type { Comparison, Verdict } from '../compare.js';
 import { cellWithSpread, SECTIONS } from '../table.js';
 import type { ThresholdOutcome } from '../thresholds.js';
 import type { Report } from '../types.js';
 import { escapeHtml } from './svg.js';
 
-/** The terminal's comparison table as HTML: the same sections, rows and cells. */
+/** Renders the terminal's comparison table as HTML: the same sections, rows and cells. */
 export function figuresTable(report: Report): string {
   const results = report.results;
   const head = `<tr><th></th>${results.map((result) => `<th scope="col">${escapeHtml(result.transport)}${result.status === 'completed' ? '' : ` (${escapeHtml(result.status)})`}</th>`).join('')}</tr>`;
@@ -31,9 +31,15 @@ export function thresholdsTable(outcomes: readonly ThresholdOutcome[]): string {
 export function comparisonTable(comparison: Comparison): string {
   const head = `<tr>${DELTA_COLUMNS.map((column) => `<th>${escapeHtml(column)}</th>`).join('')}</tr>`;
   const rows = comparison.rows.map((row) => {
-    const verdictClass = row.verdict === 'regression' || row.verdict === 'not-measured' ? 'fail' : row.verdict === 'pass' ? 'pass' : '';
+    const verdictClass = verdictClassFor(row.verdict);
     const cells = deltaCells(row).map((cell, index) => `<td${index === DELTA_COLUMNS.length - 1 && verdictClass ? ` class="${verdictClass}"` : ''}>${escapeHtml(cell)}</td>`);
     return `<tr>${cells.join('')}</tr>`;
   });
   return `<table class="comparison"><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+function verdictClassFor(verdict: Verdict): string {
+  if (verdict === 'regression' || verdict === 'not-measured') return 'fail';
+  if (verdict === 'pass') return 'pass';
+  return '';
 }
