@@ -18,7 +18,7 @@ const SCREENSHOT = join(tmpdir(), 'rtbench-html-report.png');
 
 if (!CHROMIUM_AVAILABLE) process.stderr.write(`html-report.test.ts: skipped, ${CHROMIUM_PATH} not found (install Debian's chromium package)\n`);
 
-const workDir = mkdtempSync(join(tmpdir(), 'rtbench-html-'));
+let workDir: string;
 
 /** Three transports with a body of fast deliveries and a slow tail, like a real run. */
 function sampleReport(): Report {
@@ -82,6 +82,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('HTML report in headless Chromium', () => {
   let chromium: Chromium;
 
   beforeAll(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'rtbench-html-'));
     chromium = await launchChromium();
   });
 
