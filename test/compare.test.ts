@@ -104,8 +104,8 @@ describe('compare, single runs', () => {
 });
 
 describe('compare, repeated runs', () => {
-  it('calls an overlapping spread noise', () => {
-    // Medians 10 → 13 (+30%, over the 20% tolerance), but the runs' ranges 8–16 and 9–15 overlap.
+  it('calls a median inside the spread noise', () => {
+    // Medians 10 → 13 (+30%, over the 20% tolerance), but 13 lies inside the baseline's range 8–16.
     const comparison = compareReports(repeated([0.8, 1.0, 1.6]), repeated([0.9, 1.3, 1.5]), P99_20);
 
     const p99 = check(comparison, 'websocket', 'latency.p99');
@@ -131,6 +131,15 @@ describe('compare, repeated runs', () => {
     expect(p99.withinSpread).toBe(false);
     expect(p99.verdict).toBe('regression');
     expect(comparison.passed).toBe(false);
+  });
+
+  it('flags a median outside both ranges', () => {
+    // The ranges 7–15 and 14–31 overlap, but the median tripled: 10 → 30.
+    const comparison = compareReports(repeated([0.7, 1.0, 1.5]), repeated([1.4, 3.0, 3.1]), P99_20);
+
+    const p99 = check(comparison, 'websocket', 'latency.p99');
+    expect(p99.withinSpread).toBe(false);
+    expect(p99.verdict).toBe('regression');
   });
 
   it('flags the same medians without repeats', () => {

@@ -20,8 +20,8 @@ export interface Estimate {
 
 /**
  * pass: within the tolerance, or better. regression: worse than the
- * tolerance allows. noise: worse than the tolerance allows, but the min-max
- * ranges of the repeated runs overlap. not-measured: the baseline has the
+ * tolerance allows. noise: worse than the tolerance allows, but one
+ * report's median lies inside the other's min-max range. not-measured: the baseline has the
  * figure and the current report does not. unchecked: no tolerance, or no
  * baseline value to compare with.
  */
@@ -38,7 +38,7 @@ export interface FigureDelta {
   deltaPercent: number | null;
   change: 'better' | 'worse' | 'same' | 'unknown';
   tolerance?: Tolerance;
-  /** Both reports have repeated runs, or one has, and the min-max ranges overlap. */
+  /** At least one report has repeated runs, and one report's median lies inside the other's min-max range. */
   withinSpread: boolean;
   verdict: Verdict;
   /** One sentence for the failure message and the JUnit case. */
@@ -132,7 +132,7 @@ function compareFigure(transport: TransportName, figure: Figure, baseline: Estim
   const deltaPercent = delta !== null && baseline.value !== 0 ? (delta / Math.abs(baseline.value!)) * 100 : null;
   const worseBy = delta === null ? null : worsening(figure, delta);
   const change = classifyChange(worseBy);
-  const withinSpread = rangesOverlap(baseline, current) && (baseline.runs > 1 || current.runs > 1);
+  const withinSpread = (baseline.runs > 1 || current.runs > 1) && (inRange(current.value, baseline) || inRange(baseline.value, current));
   const row: FigureDelta = { transport, figure, baseline, current, delta, deltaPercent, change, tolerance, withinSpread, verdict: 'unchecked', detail: '' };
 
   if (!tolerance) {
@@ -178,9 +178,14 @@ function judge(row: FigureDelta, worseBy: number, tolerance: Tolerance): void {
   }
 }
 
-function rangesOverlap(a: Estimate, b: Estimate): boolean {
-  if (a.min === null || a.max === null || b.min === null || b.max === null) return false;
-  return a.min <= b.max && b.min <= a.max;
+/**
+ * Tells whether a median lies inside another report's min-max range. This
+ * is stricter than overlapping ranges: a median that tripled still fails
+ * when only its fastest run reaches the baseline's range.
+ */
+function inRange(value: number | null, range: Estimate): boolean {
+  if (value === null || range.min === null || range.max === null) return false;
+  return range.min <= value && value <= range.max;
 }
 
 export function describeRange(figure: Figure, value: Estimate): string {

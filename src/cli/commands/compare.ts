@@ -30,7 +30,7 @@ export function compareCommand(io: CliIo, setExitCode: (code: ExitCodeValue) => 
     .addOption(new Option('--junit <path>', 'write a JUnit XML file: one test case per regression check'))
     .addOption(new Option('--markdown <path>', 'write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when that is set)'))
     .addOption(new Option('-q, --quiet', 'print only failures').default(false))
-    .addHelpText('after', `\nWith repeated runs (--repeat) in both reports, medians are compared, and a difference inside the min-max spread of the runs counts as noise, not a regression.\n\n${EXIT_CODE_HELP}`)
+    .addHelpText('after', `\nWith repeated runs (--repeat) in both reports, medians are compared, and a median inside the other report's min-max range of runs counts as noise, not a regression.\n\n${EXIT_CODE_HELP}`)
     .action(async (baselinePath: string, currentPath: string, flags: CompareFlags) => {
       setExitCode(await executeCompare(io, baselinePath, currentPath, flags));
     });
