@@ -1,6 +1,8 @@
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportName } from '../transports/types.js';
+import type { ScenarioIdentity } from '../scenarios/identity.js';
+import type { ThresholdOutcome } from './thresholds.js';
 
 /** Bumped whenever a field is renamed or removed; adding fields keeps the version. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -93,8 +95,12 @@ export interface Report {
   status: ResultStatus;
   environment: EnvironmentInfo;
   settings: RunSettings;
+  /** Identity of the measured workload; `compare` rejects a baseline with another hash. */
+  scenario: ScenarioIdentity;
   /** One per transport; with --repeat, the medians. */
   results: TransportResult[];
   /** Every single run, in the order they ran; present with --repeat. */
   runs?: TransportResult[];
+  /** Outcome of every --threshold, per transport; present when thresholds were given. */
+  thresholds?: ThresholdOutcome[];
 }

@@ -12,8 +12,9 @@ import { colorEnabled, progressEnabled, type CliIo } from '../io.js';
 import { integerInRange, numberInRange, oneOf, transportList } from '../option-parsers.js';
 import { ProgressLine } from '../progress.js';
 import { resolve } from 'node:path';
+import { evaluateGates, gateExitCode, gateOptions, prepareGates, publishGates, type GateFlags } from '../gates.js';
 
-interface RunFlags {
+interface RunFlags extends GateFlags {
   transports: RunSettings['transports'];
   clients: number;
   rate: number;
@@ -38,7 +39,7 @@ interface RunFlags {
 const D = DEFAULT_SETTINGS;
 
 export function runCommand(io: CliIo, argv: readonly string[], setExitCode: (code: ExitCodeValue) => void): Command {
-  return new Command('run')
+  const command = new Command('run')
     .description('start a reference server per transport, drive simulated clients against it and compare the transports')
     .addOption(new Option('-t, --transports <list>', `comma-separated transports (${TRANSPORT_NAMES.join(', ')}; aliases poll, ws)`).argParser(transportList).default(D.transports, D.transports.join(',')))
     .addOption(new Option('-c, --clients <count>', 'simulated clients per transport').argParser(integerInRange(1, 1_000_000)).default(D.clients))
@@ -63,6 +64,8 @@ export function runCommand(io: CliIo, argv: readonly string[], setExitCode: (cod
     .action(async (flags: RunFlags) => {
       setExitCode(await executeRun(io, flags, ['rtbench', ...argv]));
     });
+  for (const option of gateOptions()) command.addOption(option);
+  return command;
 }
 
 function toSettings(flags: RunFlags): RunSettings {
@@ -89,6 +92,7 @@ function toSettings(flags: RunFlags): RunSettings {
 async function executeRun(io: CliIo, flags: RunFlags, command: string[]): Promise<ExitCodeValue> {
   const settings = toSettings(flags);
   checkCapacity(settings.clients);
+  const gates = await prepareGates(io, flags, settings);
 
   const reportPath = resolve(io.cwd, flags.out ?? defaultReportPath(new Date().toISOString()));
   const controller = new AbortController();
@@ -108,10 +112,13 @@ async function executeRun(io: CliIo, flags: RunFlags, command: string[]): Promis
     progress?.clear();
   }
   if (controller.signal.aborted) report.status = 'interrupted';
+  const verdict = evaluateGates(report, gates);
   await writeReport(reportPath, report);
 
   printReport(io, report, flags, reportPath);
-  return exitCodeFor(report, flags.strict);
+  await publishGates(io, report, verdict, flags, { quiet: flags.quiet, json: flags.json });
+  const runCode = exitCodeFor(report, flags.strict);
+  return runCode === ExitCode.OK ? gateExitCode(verdict) : runCode;
 }
 
 function printReport(io: CliIo, report: Report, flags: RunFlags, reportPath: string): void {
