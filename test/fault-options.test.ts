@@ -79,7 +79,7 @@ describe('rtbench run tables', () => {
     expect(faulty.out).toMatch(/connections dropped\s+│ 20 at 1\.\d\d s/);
     expect(faulty.out).toContain('messages lost across the fault');
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
-    expect(report.settings.faults.drop).toEqual({ fraction: 0.5, atSec: 1 });
+    expect(report.settings.faults?.drop).toEqual({ fraction: 0.5, atSec: 1 });
     expect(report.results[0].faults?.events[0]).toMatchObject({ kind: 'drop', connectionsClosed: 20 });
     expect(report.results[0].faults?.messagesLost).toBe(0);
     expect(report.results[0].messages.lost).toBe(0);

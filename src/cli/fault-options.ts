@@ -12,8 +12,8 @@ export interface FaultFlags {
   slowClients: number;
   slowPauseMs: number;
   slowReadMs: number;
-  sendBufferLimit: number;
-  onBackpressure: BackpressurePolicy;
+  sendBufferLimit?: number;
+  onBackpressure?: BackpressurePolicy;
   connectionsPerAddress?: number;
 }
 
@@ -35,11 +35,16 @@ export function addFaultOptions(command: Command): Command {
     .addOption(new Option('--slow-pause-ms <ms>', 'how long a slow client stops reading each time, in ms').argParser(integerInRange(1, 3_600_000)).default(SLOW.pauseMs))
     .addOption(new Option('--slow-read-ms <ms>', 'how long a slow client reads between pauses, in ms').argParser(integerInRange(1, 3_600_000)).default(SLOW.readMs))
     .addOption(
-      new Option('--send-buffer-limit <bytes>', 'bytes a subscriber may have waiting in the server beyond the kernel buffer before --on-backpressure applies, in bytes')
-        .argParser(integerInRange(1024, 1_073_741_824))
-        .default(DEFAULT_SERVER_LIMITS.sendBufferLimitBytes),
+      new Option(
+        '--send-buffer-limit <bytes>',
+        `bytes a subscriber may have waiting in the server beyond the kernel buffer before --on-backpressure applies, in bytes (default: ${DEFAULT_SERVER_LIMITS.sendBufferLimitBytes})`,
+      ).argParser(integerInRange(1024, 1_073_741_824)),
     )
-    .addOption(new Option('--on-backpressure <policy>', 'what the server does with a subscriber above the send-buffer limit: drop its messages or close it').argParser(oneOf(BACKPRESSURE_POLICIES)).default(DEFAULT_SERVER_LIMITS.backpressurePolicy))
+    .addOption(
+      new Option('--on-backpressure <policy>', `what the server does with a subscriber above the send-buffer limit: drop its messages or close it (default: ${DEFAULT_SERVER_LIMITS.backpressurePolicy})`).argParser(
+        oneOf(BACKPRESSURE_POLICIES),
+      ),
+    )
     .addOption(
       new Option('--connections-per-address <count>', 'connections from one loopback source address before clients spread over 127.0.0.2, 127.0.0.3, ... (default: the ephemeral port range minus 1000)').argParser(
         integerInRange(1, 1_000_000),
@@ -47,17 +52,22 @@ export function addFaultOptions(command: Command): Command {
     );
 }
 
-/** The run settings these flags set. */
+/**
+ * The run settings these flags set. A setting left at its default stays
+ * absent, so that the scenario hash of a run without these options is
+ * unchanged.
+ */
 export function faultRunSettings(flags: FaultFlags): Pick<RunSettings, 'faults' | 'sendBufferLimitBytes' | 'backpressurePolicy' | 'connectionsPerSourceAddress'> {
+  const faults = {
+    drop: flags.drop ?? null,
+    restartAtSec: flags.restartAt ?? null,
+    wsResume: flags.wsResume,
+    slowClients: { fraction: flags.slowClients, pauseMs: flags.slowPauseMs, readMs: flags.slowReadMs },
+  };
   return {
-    faults: {
-      drop: flags.drop ?? null,
-      restartAtSec: flags.restartAt ?? null,
-      wsResume: flags.wsResume,
-      slowClients: { fraction: flags.slowClients, pauseMs: flags.slowPauseMs, readMs: flags.slowReadMs },
-    },
+    faults: JSON.stringify(faults) === JSON.stringify(NO_FAULTS) ? undefined : faults,
     sendBufferLimitBytes: flags.sendBufferLimit,
     backpressurePolicy: flags.onBackpressure,
-    connectionsPerSourceAddress: flags.connectionsPerAddress ?? null,
+    connectionsPerSourceAddress: flags.connectionsPerAddress,
   };
 }

@@ -1,6 +1,6 @@
 import type { ManagedChild } from '../child/child-process.js';
 import { emptyCounters, FaultRunner } from '../faults/fault-runner.js';
-import { faultsInjected } from '../faults/settings.js';
+import { faultsInjected, NO_FAULTS } from '../faults/settings.js';
 import type { GeneratorFaultStats } from '../faults/types.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { ServerStats } from '../server/reference-server.js';
@@ -11,17 +11,18 @@ import { adoptServer, type Session } from './transport-run.js';
 
 /** Generator settings for the injected faults: slow clients and the WebSocket resume protocol. */
 export function faultGeneratorConfig(settings: RunSettings): Partial<GeneratorConfig> {
-  const { slowClients, wsResume } = settings.faults;
+  const { slowClients, wsResume } = settings.faults ?? NO_FAULTS;
   return { slowClients: slowClients.fraction > 0 ? slowClients : undefined, wsResume };
 }
 
 /** Starts a fault runner for the window when the settings inject a fault; undefined otherwise. */
 export function createFaultRunner(session: Session, schedule: Schedule, window: SeqRange): FaultRunner | undefined {
-  if (!faultsInjected(session.settings.faults)) return undefined;
+  const faults = session.settings.faults ?? NO_FAULTS;
+  if (!faultsInjected(faults)) return undefined;
   const port = Number(new URL(session.baseUrl).port);
   const runner = new FaultRunner({
     transport: session.transport,
-    faults: session.settings.faults,
+    faults,
     signal: session.signal,
     currentServer: () => requireServer(session),
     replacementOptions: () => ({ ...serverOptionsFor(session.transport, session.settings), port }),

@@ -3,10 +3,10 @@
  * reference server and from the rtbench CLI so that its memory and CPU,
  * read from /proc, are the generator's alone.
  */
-import { getHeapStatistics } from 'node:v8';
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
 import { reportUncaughtExceptions } from '../child/crash-report.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
+import { collectGarbage, sampleHeap } from '../metrics/heap.js';
 import type { SeqRange } from '../server/schedule.js';
 import { LoadGenerator, type GeneratorConfig } from './load-generator.js';
 
@@ -14,12 +14,6 @@ import { LoadGenerator, type GeneratorConfig } from './load-generator.js';
 const PROGRESS_INTERVAL_MS = 200;
 
 let generator = new LoadGenerator();
-
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  gc?.();
-}
 
 async function connect(config: GeneratorConfig): Promise<unknown> {
   let lastProgress = 0;
@@ -52,8 +46,7 @@ serveParentRequests(
     },
     gc: () => {
       collectGarbage();
-      // Not process.memoryUsage(): it opens /proc/self/stat, which fails with EMFILE at the descriptor limit.
-      return getHeapStatistics().used_heap_size;
+      return { heap: sampleHeap() };
     },
     shutdown,
   },

@@ -35,7 +35,7 @@ export interface CapacityPlan {
  * ephemeral port, so beyond `perAddress` connections the clients spread over
  * 127.0.0.x instead of failing.
  */
-export function checkCapacity(clients: number, limits: MachineLimits = readMachineLimits(), perAddress: number | null = null): CapacityPlan {
+export function checkCapacity(clients: number, limits: MachineLimits = readMachineLimits(), perAddress?: number): CapacityPlan {
   checkDescriptors(clients, limits);
   const connectionsPerAddress = perAddress ?? defaultConnectionsPerAddress(limits.portRange);
   return { connectionsPerAddress, sourceAddresses: planSourceAddresses(clients, connectionsPerAddress) };

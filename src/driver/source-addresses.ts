@@ -52,7 +52,7 @@ export function planSourceAddresses(clients: number, perAddress: number): string
 }
 
 /** The source addresses for `clients` connections under the run's per-address setting. */
-export function sourceAddressesFor(settings: { connectionsPerSourceAddress: number | null }, clients: number): string[] | undefined {
+export function sourceAddressesFor(settings: { connectionsPerSourceAddress?: number }, clients: number): string[] | undefined {
   const perAddress = settings.connectionsPerSourceAddress ?? defaultConnectionsPerAddress(readEphemeralPortRange());
   return planSourceAddresses(clients, perAddress);
 }

@@ -1,6 +1,6 @@
 import type { ManagedChild } from '../child/child-process.js';
 import { InterruptedError, RtbenchError } from '../errors.js';
-import { readDescriptorUsage, sampleProcess, type ProcessSample } from '../metrics/proc-stats.js';
+import { readDescriptorUsage, sampleProcess } from '../metrics/proc-stats.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import { rangeSize, seqRangeForWindow, type Schedule } from '../server/schedule.js';
 import type { RunSettings } from '../scenarios/settings.js';
@@ -9,7 +9,7 @@ import { findTransport } from '../transports/registry.js';
 import type { TransportName } from '../transports/types.js';
 import type { ServerStats } from '../server/reference-server.js';
 import { raceAbort, sleep } from './abortable.js';
-import { sampleAfterGc, serverOptionsFor, serverStats, startGeneratorChild, startServerChild } from './children.js';
+import { memoryPerConnection, sampleAfterGc, serverOptionsFor, serverStats, startGeneratorChild, startServerChild } from './children.js';
 import { collectFaults, createFaultRunner, faultGeneratorConfig } from './fault-hooks.js';
 import { sourceAddressesFor } from './source-addresses.js';
 import type { FaultRunner } from '../faults/fault-runner.js';
@@ -58,7 +58,7 @@ export interface Session {
  * their own processes, measures the latency floor, ramps up the clients,
  * publishes on a fixed schedule, measures over the window and tears both
  * processes down. Never throws for a failure during the run: the result
- * says what was measured, with `status` and `error`.
+ * holds what was measured, with `status` and `error`.
  */
 export async function runTransport(transport: TransportName, settings: RunSettings, hooks: RunHooks = {}): Promise<TransportResult> {
   const started = Date.now();
@@ -144,7 +144,7 @@ function generatorConfig(session: Session, clients: number): GeneratorConfig {
   };
 }
 
-/** One subscriber at a low rate: the latency of loopback and runtime without fan-out. */
+/** Measures one subscriber at a low rate: the latency of loopback and runtime without fan-out. */
 async function measureFloor(session: Session): Promise<void> {
   const { server, generator, signal } = requireChildren(session);
   session.result.phase = 'floor';
@@ -169,7 +169,7 @@ async function connectClients(session: Session): Promise<void> {
 
   const serverBase = await sampleAfterGc(server, 'stats');
   const generatorBase = await sampleAfterGc(generator, 'gc');
-  result.server.rssBaseBytes = serverBase.sample?.rssBytes ?? null;
+  result.server.rssBaseBytes = serverBase.process?.rssBytes ?? null;
 
   result.phase = 'connect';
   const config = generatorConfig(session, settings.clients);
@@ -181,19 +181,14 @@ async function connectClients(session: Session): Promise<void> {
 
   const serverIdle = await sampleAfterGc(server, 'stats');
   const generatorIdle = await sampleAfterGc(generator, 'gc');
-  result.server.rssIdleBytes = serverIdle.sample?.rssBytes ?? null;
-  result.clients.sourceAddresses = (serverIdle.stats as ServerStats).sourceAddresses;
+  result.server.rssIdleBytes = serverIdle.process?.rssBytes ?? null;
+  result.server.memoryPerConnectionBytes = memoryPerConnection(serverBase, serverIdle, connect.connected);
+  result.generator.rssPerClientBytes = memoryPerConnection(generatorBase, generatorIdle, connect.connected);
+  result.clients.sourceAddresses = (await serverStats(server)).sourceAddresses;
   result.server.descriptors = readDescriptorUsage(server.pid);
-  result.server.memoryPerConnectionBytes = perConnection(serverBase.sample, serverIdle.sample, connect.connected);
-  result.generator.rssPerClientBytes = perConnection(generatorBase.sample, generatorIdle.sample, connect.connected);
   if (connect.connected === 0) {
     throw new RtbenchError('ERR_NO_CLIENTS', `no ${session.transport} client connected (errors: ${JSON.stringify(connect.errors)})`);
   }
-}
-
-function perConnection(base: ProcessSample | undefined, idle: ProcessSample | undefined, connections: number): number | null {
-  if (!base || !idle || connections === 0) return null;
-  return Math.round((idle.rssBytes - base.rssBytes) / connections);
 }
 
 async function measureWindow(session: Session): Promise<void> {
@@ -226,8 +221,9 @@ async function measureWindow(session: Session): Promise<void> {
   await countdown(session, 'drain', settings.drainSec);
   await serverRequest(session, 'stop-publishing');
   const delivery = await generator.request<DeliveryResult>('collect');
-  const sendLag = await serverRequest<LatencySummary>(session, 'lag-summary');
+  const { sendLag, fanOut } = await serverRequest<{ sendLag: LatencySummary; fanOut: LatencySummary }>(session, 'lag-summary');
   fillDelivery(result, delivery, sendLag, settings.durationSec, wire);
+  result.server.fanOutMs = { p50: fanOut.p50, p99: fanOut.p99, max: fanOut.max };
   const endStats = await serverRequest<ServerStats>(session, 'stats');
   result.server.subscribersAtEnd = endStats.subscribers;
   await collectFaults(session, generator, endStats);

@@ -1,5 +1,5 @@
-import { NO_FAULTS, type FaultSettings } from '../faults/settings.js';
-import { DEFAULT_SERVER_LIMITS, type BackpressurePolicy } from '../server/limits.js';
+import type { FaultSettings } from '../faults/settings.js';
+import type { BackpressurePolicy } from '../server/limits.js';
 import type { TransportName } from '../transports/types.js';
 
 /** Everything that defines one benchmark run. Units are in the names. */
@@ -33,13 +33,16 @@ export interface RunSettings {
   heartbeatMs: number;
   holdMs: number;
   historySize: number;
-  /** Faults injected into every transport: dropped connections, a server restart, slow clients. */
-  faults: FaultSettings;
-  /** Bytes a subscriber may have waiting in the server's user-space send buffer before the backpressure policy applies. */
-  sendBufferLimitBytes: number;
-  backpressurePolicy: BackpressurePolicy;
-  /** Connections from one loopback source address before clients spread over 127.0.0.x; null derives it from the ephemeral port range. */
-  connectionsPerSourceAddress: number | null;
+  // The settings below are absent unless set, so that the scenario hash of
+  // a run without them stays that of reports made before they existed.
+  /** Faults injected into every transport: dropped connections, a server restart, slow clients. Absent: none. */
+  faults?: FaultSettings;
+  /** Bytes a subscriber may have waiting in the server's user-space send buffer before the backpressure policy applies. Absent: 1 MiB. */
+  sendBufferLimitBytes?: number;
+  /** Absent: drop. */
+  backpressurePolicy?: BackpressurePolicy;
+  /** Connections from one loopback source address before clients spread over 127.0.0.x. Absent: the ephemeral port range minus 1,000. */
+  connectionsPerSourceAddress?: number;
 }
 
 export const DEFAULT_SETTINGS: RunSettings = {
@@ -62,8 +65,4 @@ export const DEFAULT_SETTINGS: RunSettings = {
   heartbeatMs: 15_000,
   holdMs: 30_000,
   historySize: 4096,
-  faults: NO_FAULTS,
-  sendBufferLimitBytes: DEFAULT_SERVER_LIMITS.sendBufferLimitBytes,
-  backpressurePolicy: DEFAULT_SERVER_LIMITS.backpressurePolicy,
-  connectionsPerSourceAddress: null,
 };

@@ -9,6 +9,7 @@ import type { ServerCounters, ServerSettings, TransportName, TransportServer } f
 import { HttpGuard } from './http-guard.js';
 import { DEFAULT_SERVER_LIMITS, effectiveMaxConnections } from './limits.js';
 import { Publisher, type PublisherOptions } from './publisher.js';
+import { sampleHeap, type HeapSample } from '../metrics/heap.js';
 
 export interface ReferenceServerOptions extends ServerSettings, PublisherOptions {
   transport: TransportName;
@@ -37,7 +38,7 @@ export const DEFAULT_SERVER_SETTINGS = {
   ...DEFAULT_SERVER_LIMITS,
 } as const;
 
-/** What a reference server reports about itself; memory comes from /proc, read by the parent. */
+/** Figures a reference server reports about itself; RSS and CPU come from /proc, read by the parent. */
 export interface ServerStats {
   subscribers: number;
   /** Bytes written to every client socket since start, headers and framing included. */
@@ -46,7 +47,7 @@ export interface ServerStats {
   openConnections: number;
   /** Distinct remote addresses among the open connections: more than one when clients spread over 127.0.0.x. */
   sourceAddresses: number;
-  heapUsedBytes: number;
+  heap: HeapSample;
   /** Memory of Buffers and other objects outside the V8 heap: where queued socket writes live. */
   externalBytes: number;
   counters: ServerCounters;
@@ -126,7 +127,8 @@ export class ReferenceServer {
       connectionsAccepted: this.connectionsAccepted,
       openConnections: this.sockets.size,
       sourceAddresses: addresses.size,
-      ...heapFigures(),
+      heap: sampleHeap(),
+      externalBytes: getHeapStatistics().external_memory,
       counters: { ...this.counters, rejections: { ...this.counters.rejections } },
     };
   }
@@ -187,15 +189,4 @@ export class ReferenceServer {
     if (this.transportServer.handleUpgrade?.(request, socket, head)) return;
     rejectSocket(this.counters, socket, 404, 'unknown-route');
   }
-}
-
-/**
- * Heap figures from V8 alone. process.memoryUsage() also reads the RSS,
- * which opens /proc/self/stat and fails with EMFILE once the server has
- * as many sockets open as its descriptor limit allows. The stats must
- * work then too.
- */
-function heapFigures(): { heapUsedBytes: number; externalBytes: number } {
-  const heap = getHeapStatistics();
-  return { heapUsedBytes: heap.used_heap_size, externalBytes: heap.external_memory };
 }

@@ -6,15 +6,9 @@
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
 import { reportUncaughtExceptions } from '../child/crash-report.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
+import { collectGarbage } from '../metrics/heap.js';
 import type { Schedule, SeqRange } from './schedule.js';
 import { ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
-
-/** Releases garbage so that RSS reflects live memory; run twice because one pass can leave weak references. */
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  gc?.();
-}
 
 async function main(): Promise<void> {
   ignoreTerminalInterrupt();

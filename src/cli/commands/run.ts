@@ -11,11 +11,12 @@ import { ExitCode, EXIT_CODE_HELP, type ExitCodeValue } from '../exit-codes.js';
 import { colorEnabled, progressEnabled, type CliIo } from '../io.js';
 import { addFaultOptions, faultRunSettings, type FaultFlags } from '../fault-options.js';
 import { integerInRange, numberInRange, oneOf, transportList } from '../option-parsers.js';
-import { validateFaultTimes } from '../../faults/settings.js';
+import { NO_FAULTS, validateFaultTimes } from '../../faults/settings.js';
 import { ProgressLine } from '../progress.js';
 import { resolve } from 'node:path';
+import { evaluateGates, gateExitCode, gateOptions, prepareGates, publishGates, type GateFlags } from '../gates.js';
 
-interface RunFlags extends FaultFlags {
+interface RunFlags extends GateFlags, FaultFlags {
   transports: RunSettings['transports'];
   clients: number;
   rate: number;
@@ -60,12 +61,14 @@ export function runCommand(io: CliIo, argv: readonly string[], setExitCode: (cod
     .addOption(new Option('--strict', `exit with code ${ExitCode.GENERATOR_SATURATED} when the load generator was saturated`).default(false))
     .addOption(new Option('-o, --out <path>', 'report file (default: reports/rtbench-<time>.json)'))
     .addOption(new Option('--json', 'print the report as JSON on stdout instead of the tables').default(false))
-    .addOption(new Option('-q, --quiet', 'print no progress and no tables, only errors').default(false));
-  return addFaultOptions(command)
+    .addOption(new Option('-q, --quiet', 'print no progress and no tables, only errors').default(false))
     .addHelpText('after', `\n${EXIT_CODE_HELP}`)
     .action(async (flags: RunFlags) => {
       setExitCode(await executeRun(io, flags, ['rtbench', ...argv]));
     });
+  for (const option of gateOptions()) command.addOption(option);
+  addFaultOptions(command);
+  return command;
 }
 
 function toSettings(flags: RunFlags): RunSettings {
@@ -92,8 +95,9 @@ function toSettings(flags: RunFlags): RunSettings {
 
 async function executeRun(io: CliIo, flags: RunFlags, command: string[]): Promise<ExitCodeValue> {
   const settings = toSettings(flags);
-  validateFaultTimes(settings.faults, settings.warmupSec, settings.durationSec);
+  validateFaultTimes(settings.faults ?? NO_FAULTS, settings.warmupSec, settings.durationSec);
   checkCapacity(settings.clients, undefined, settings.connectionsPerSourceAddress);
+  const gates = await prepareGates(io, flags, settings);
 
   const reportPath = resolve(io.cwd, flags.out ?? defaultReportPath(new Date().toISOString()));
   const controller = new AbortController();
@@ -113,10 +117,13 @@ async function executeRun(io: CliIo, flags: RunFlags, command: string[]): Promis
     progress?.clear();
   }
   if (controller.signal.aborted) report.status = 'interrupted';
+  const verdict = evaluateGates(report, gates);
   await writeReport(reportPath, report);
 
   printReport(io, report, flags, reportPath);
-  return exitCodeFor(report, flags.strict);
+  await publishGates(io, report, verdict, flags, { quiet: flags.quiet, json: flags.json });
+  const runCode = exitCodeFor(report, flags.strict);
+  return runCode === ExitCode.OK ? gateExitCode(verdict) : runCode;
 }
 
 function printReport(io: CliIo, report: Report, flags: RunFlags, reportPath: string): void {
@@ -132,7 +139,7 @@ function printReport(io: CliIo, report: Report, flags: RunFlags, reportPath: str
   if (!flags.quiet) io.stderr(`report written to ${reportPath}\n`);
 }
 
-function exitCodeFor(report: Report, strict: boolean): ExitCodeValue {
+export function exitCodeFor(report: Report, strict: boolean): ExitCodeValue {
   if (report.status === 'interrupted') return ExitCode.INTERRUPTED;
   if (report.status === 'failed') return ExitCode.RUN_FAILED;
   if (strict && report.results.some((result) => result.generator.saturated)) return ExitCode.GENERATOR_SATURATED;
