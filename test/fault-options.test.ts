@@ -76,7 +76,8 @@ describe('rtbench run tables', () => {
     expect(plain.out).not.toContain('Connection faults');
     expect(plain.out).not.toContain('Server under faults');
     expect(faulty.out).toContain('Connection faults (WebSocket clients with resume)');
-    expect(faulty.out).toMatch(/connections dropped\s+│ 20 at 1\.\d\d s/);
+    expect(faulty.out).toMatch(/connections dropped\s+│ 20\s+│/);
+    expect(faulty.out).toMatch(/dropped at \(s\)\s+│ 1\.\d\d\s+│/);
     expect(faulty.out).toContain('messages lost across the fault');
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(report.settings.faults?.drop).toEqual({ fraction: 0.5, atSec: 1 });

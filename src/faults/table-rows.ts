@@ -1,4 +1,4 @@
-import { formatCount, formatMs } from '../report/format.js';
+import { formatCount, formatMs, formatSecondsFromMs } from '../report/format.js';
 import type { TransportResult } from '../report/types.js';
 import type { FaultEvent, FaultResult } from './types.js';
 
@@ -16,10 +16,6 @@ const SPARK_WIDTH = 24;
 
 function faultCell(read: (faults: FaultResult) => string): (result: TransportResult) => string {
   return (result) => (result.faults ? read(result.faults) : 'n/a');
-}
-
-function seconds(ms: number | null | undefined): string {
-  return ms === null || ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`;
 }
 
 function eventsOf(faults: FaultResult, kind: FaultEvent['kind']): FaultEvent[] {
@@ -43,29 +39,29 @@ export function sparkline(counts: readonly number[], width = SPARK_WIDTH): strin
   return merged.map((count) => SPARK[Math.round((count / peak) * (SPARK.length - 1))]).join('');
 }
 
-function reconnectRate(faults: FaultResult): string {
+function peakOffsetMs(faults: FaultResult): number | null {
   const { perInterval, peakPerInterval, intervalMs } = faults.reconnects;
-  if (perInterval.length === 0) return 'none';
-  const peakAt = perInterval.indexOf(peakPerInterval) * intervalMs;
-  return `peak ${formatCount(peakPerInterval)} at +${(peakAt / 1000).toFixed(1)} s`;
+  if (perInterval.length === 0) return null;
+  return perInterval.indexOf(peakPerInterval) * intervalMs;
 }
 
-function rateShape(faults: FaultResult): string {
-  const { perInterval, intervalMs } = faults.reconnects;
-  if (perInterval.length === 0) return 'none';
-  return `${sparkline(perInterval)} (${((perInterval.length * intervalMs) / 1000).toFixed(1)} s)`;
+function reconnectTime(pick: 'p50' | 'p99' | 'max'): (faults: FaultResult) => string {
+  return (faults) => (faults.reconnects.timeMs.count > 0 ? formatMs(faults.reconnects.timeMs[pick]) : 'n/a');
 }
 
 const CONNECTION_ROWS: FaultSection['rows'] = [
-  { label: 'connections dropped', cell: faultCell((f) => perEvent(f, 'drop', (event) => `${formatCount(event.connectionsClosed)} at ${seconds(event.atMs)}`)) },
-  { label: 'server restart, downtime', cell: faultCell((f) => perEvent(f, 'restart', (event) => `${formatMs(event.downtimeMs)} at ${seconds(event.atMs)}`)) },
+  { label: 'connections dropped', cell: faultCell((f) => perEvent(f, 'drop', (event) => formatCount(event.connectionsClosed))) },
+  { label: 'dropped at (s)', cell: faultCell((f) => perEvent(f, 'drop', (event) => formatSecondsFromMs(event.atMs))) },
+  { label: 'server restarted at (s)', cell: faultCell((f) => perEvent(f, 'restart', (event) => formatSecondsFromMs(event.atMs))) },
+  { label: 'server restart downtime (ms)', cell: faultCell((f) => perEvent(f, 'restart', (event) => formatMs(event.downtimeMs))) },
   { label: 'subscriptions lost / back', cell: faultCell((f) => `${formatCount(f.reconnects.disconnects)} / ${formatCount(f.reconnects.reconnects)}`) },
-  { label: 'reconnect time p50', cell: faultCell((f) => (f.reconnects.timeMs.count > 0 ? formatMs(f.reconnects.timeMs.p50) : 'n/a')) },
-  { label: 'reconnect time p99', cell: faultCell((f) => (f.reconnects.timeMs.count > 0 ? formatMs(f.reconnects.timeMs.p99) : 'n/a')) },
-  { label: 'reconnect time max', cell: faultCell((f) => (f.reconnects.timeMs.count > 0 ? formatMs(f.reconnects.timeMs.max) : 'n/a')) },
-  { label: 'reconnects per 100 ms', cell: faultCell(reconnectRate) },
-  { label: 'reconnects over time', cell: faultCell(rateShape) },
-  { label: 'time until all were back', cell: faultCell((f) => (f.events.length === 0 ? 'n/a' : f.events.map((event) => seconds(event.allBackMs)).join(' / '))) },
+  { label: 'reconnect time p50 (ms)', cell: faultCell(reconnectTime('p50')) },
+  { label: 'reconnect time p99 (ms)', cell: faultCell(reconnectTime('p99')) },
+  { label: 'reconnect time max (ms)', cell: faultCell(reconnectTime('max')) },
+  { label: 'reconnects per 100 ms, peak', cell: faultCell((f) => (f.reconnects.perInterval.length > 0 ? formatCount(f.reconnects.peakPerInterval) : 'none')) },
+  { label: 'peak after the first fault (s)', cell: faultCell((f) => formatSecondsFromMs(peakOffsetMs(f))) },
+  { label: 'reconnects per 100 ms, over time', cell: faultCell((f) => (f.reconnects.perInterval.length > 0 ? sparkline(f.reconnects.perInterval) : 'none')) },
+  { label: 'time until all were back (s)', cell: faultCell((f) => (f.events.length === 0 ? 'n/a' : f.events.map((event) => formatSecondsFromMs(event.allBackMs)).join(' / '))) },
   { label: 'clients still down at the end', cell: faultCell((f) => formatCount(f.reconnects.stillDown)) },
   { label: 'messages lost across the fault', cell: faultCell((f) => formatCount(f.messagesLost)) },
 ];
@@ -73,8 +69,8 @@ const CONNECTION_ROWS: FaultSection['rows'] = [
 const SLOW_CLIENT_ROWS: FaultSection['rows'] = [
   { label: 'slow clients connected', cell: faultCell((f) => (f.slowClients ? `${formatCount(f.slowClients.connected)} / ${formatCount(f.slowClients.clients)}` : 'none')) },
   { label: 'slow clients: delivered / expected', cell: faultCell((f) => (f.slowClients ? `${formatCount(f.slowClients.delivered)} / ${formatCount(f.slowClients.expected)}` : 'n/a')) },
-  { label: 'slow clients: latency p50', cell: faultCell((f) => (f.slowClients?.latencyMs.count ? formatMs(f.slowClients.latencyMs.p50) : 'n/a')) },
-  { label: 'slow clients: latency p99', cell: faultCell((f) => (f.slowClients?.latencyMs.count ? formatMs(f.slowClients.latencyMs.p99) : 'n/a')) },
+  { label: 'slow clients: latency p50 (ms)', cell: faultCell((f) => (f.slowClients?.latencyMs.count ? formatMs(f.slowClients.latencyMs.p50) : 'n/a')) },
+  { label: 'slow clients: latency p99 (ms)', cell: faultCell((f) => (f.slowClients?.latencyMs.count ? formatMs(f.slowClients.latencyMs.p99) : 'n/a')) },
 ];
 
 const SERVER_ROWS: FaultSection['rows'] = [
