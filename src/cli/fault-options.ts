@@ -53,7 +53,7 @@ export function addFaultOptions(command: Command): Command {
 }
 
 /**
- * The run settings these flags set. A setting left at its default stays
+ * Converts these flags to run settings. A setting left at its default stays
  * absent, so that the scenario hash of a run without these options is
  * unchanged.
  */
