@@ -195,3 +195,23 @@ describe('reference server timeouts and limits', () => {
     }
   });
 });
+
+describe.each([
+  { transport: 'sse' as const, path: '/events' },
+  { transport: 'long-polling' as const, path: '/poll?cursor=-1' },
+])('$transport server with pipelined requests', ({ transport, path }) => {
+  it('closes a connection that pipelines behind an open response', async () => {
+    const { child, ready } = await startServerChild(serverOptions(transport));
+    try {
+      // Nothing is published, so the first response stays open: a stream, or a held poll.
+      await exchange(ready.port, get(path).repeat(20));
+      const stats = await serverStats(child);
+
+      expect(stats.counters.rejections['closed pipelined-request']).toBe(1);
+      expect(stats.subscribers).toBe(0);
+      expect(stats.openConnections).toBe(0);
+    } finally {
+      await child.stop();
+    }
+  });
+});

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { echo, rejectRequest, rejectSocket } from '../transports/http-reply.js';
-import type { ServerCounters } from '../transports/types.js';
+import { countRejection, type ServerCounters } from '../transports/types.js';
 import type { ServerLimits } from './limits.js';
 
 /**
@@ -31,6 +31,8 @@ const PEER_GONE_CODES = new Set(['ECONNRESET', 'EPIPE', 'HPE_INVALID_EOF_STATE']
 export class HttpGuard {
   /** Connections accepted while the server was full; their first request gets 503. */
   private readonly overLimit = new WeakSet<Socket>();
+  /** The unfinished response of each connection. */
+  private readonly activeResponses = new WeakMap<Socket, ServerResponse>();
 
   constructor(
     private readonly counters: ServerCounters,
@@ -50,6 +52,12 @@ export class HttpGuard {
 
   /** Checks what every request must pass; answers and returns false when it fails. */
   checkRequest(request: IncomingMessage, response: ServerResponse): boolean {
+    if (!this.trackResponse(request.socket, response)) {
+      // node:http may still emit requests it parsed from the same chunk; the connection counts once.
+      if (!request.socket.destroyed) countRejection(this.counters, 'closed pipelined-request');
+      request.socket.destroy();
+      return false;
+    }
     if (this.overLimit.has(request.socket)) {
       rejectRequest(this.counters, response, 503, 'connection-limit', `this server holds its limit of ${this.maxConnections} connections: retry later`, { 'Retry-After': '1' });
       return false;
@@ -70,6 +78,25 @@ export class HttpGuard {
     if (url.length <= this.limits.maxUrlBytes) return true;
     rejectSocket(this.counters, socket, 414, 'url-too-long');
     return false;
+  }
+
+  /**
+   * Marks the connection busy until `response` ends; false when an earlier
+   * response on it is unfinished. A request pipelined behind an SSE stream
+   * or a held poll would wait forever or long, and node:http keeps parsing
+   * and queueing such requests, so a client that pipelines thousands of them
+   * could make the server hold a response for each. No client that reads
+   * its responses pipelines behind them (undici here runs one request per
+   * connection at a time, and browsers do not pipeline), so the connection
+   * is closed: a status code queued behind the stream would never arrive.
+   */
+  private trackResponse(socket: Socket, response: ServerResponse): boolean {
+    if (this.activeResponses.has(socket)) return false;
+    this.activeResponses.set(socket, response);
+    response.once('close', () => {
+      if (this.activeResponses.get(socket) === response) this.activeResponses.delete(socket);
+    });
+    return true;
   }
 
   /** Answers a request that node:http rejected (bad syntax, oversized header, timeout). */

@@ -29,17 +29,14 @@ interface HeldPoll {
  * the explicit gap signal: messages after N that the bounded history no
  * longer holds, so a client that comes back too late counts them as lost.
  *
- * A client that stops reading has at most one response waiting in the server. A
- * well-behaved client polls again only after it read the answer; a poll
- * pipelined behind an unfinished one gets 429, because node:http would
- * otherwise parse and respond to hundreds of them for a client that reads
- * nothing. A response contains at most about the send-buffer limit of
+ * A client that stops reading has at most one response waiting in the
+ * server: it cannot poll again before it reads, and the reference server
+ * closes a connection that pipelines a request behind an unfinished
+ * response. A response contains at most about the send-buffer limit of
  * messages.
  */
 export class LongPollingTransportServer implements TransportServer {
   private readonly held = new Set<HeldPoll>();
-  /** The unfinished poll of each connection. */
-  private readonly activePolls = new WeakMap<object, ServerResponse>();
 
   constructor(private readonly context: ServerContext) {
     context.publisher.onPublish(() => this.answerHeldPolls());
@@ -63,10 +60,6 @@ export class LongPollingTransportServer implements TransportServer {
       rejectRequest(this.context.counters, response, 405, 'method-not-allowed', `${echo(request.method ?? '')} is not allowed on ${POLL_PATH}: use GET`, { Allow: 'GET' });
       return true;
     }
-    if (!this.trackPoll(request, response)) {
-      rejectRequest(this.context.counters, response, 429, 'pipelined-poll', 'one poll per connection at a time: read the answer before polling again');
-      return true;
-    }
     const url = request.url ?? '';
     const queryStart = url.indexOf('?');
 
@@ -87,17 +80,6 @@ export class LongPollingTransportServer implements TransportServer {
       return true;
     }
     this.hold(response, cursor);
-    return true;
-  }
-
-  /** Marks the connection busy until this poll's response ends; false when an earlier poll is still unfinished. */
-  private trackPoll(request: IncomingMessage, response: ServerResponse): boolean {
-    const socket = request.socket;
-    if (this.activePolls.has(socket)) return false;
-    this.activePolls.set(socket, response);
-    response.once('close', () => {
-      if (this.activePolls.get(socket) === response) this.activePolls.delete(socket);
-    });
     return true;
   }
 
