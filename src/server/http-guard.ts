@@ -16,15 +16,15 @@ const CLIENT_ERROR_STATUS: Record<string, { status: number; reason: string }> = 
 };
 
 /**
- * Errors that mean the peer went away in the middle of a request. There is
- * nobody to answer, and counting them as rejections would double-count a
+ * Errors that mean the peer went away in the middle of a request. No
+ * client is left to respond to, and counting them as rejections would double-count a
  * connection that a timeout or limit already closed.
  */
 const PEER_GONE_CODES = new Set(['ECONNRESET', 'EPIPE', 'HPE_INVALID_EOF_STATE']);
 
 /**
- * The checks a reference server applies before any transport sees a
- * request: the connection limit, the URL length, and answers with the
+ * The checks a reference server applies before any transport handles a
+ * request: the connection limit, the URL length, and responses with the
  * right status for requests that node:http could not parse or that timed
  * out. Every rejection is counted under its status and reason.
  */
@@ -41,7 +41,7 @@ export class HttpGuard {
   ) {}
 
   /**
-   * Marks a new connection that exceeds the limit. It is answered with 503
+   * Marks a new connection that exceeds the limit. It is rejected with 503
    * when its request arrives, because a response written before the
    * request would race the client's own write; one that never sends a
    * request is closed by the headers timeout.
@@ -50,7 +50,7 @@ export class HttpGuard {
     if (openConnections >= this.maxConnections) this.overLimit.add(socket);
   }
 
-  /** Checks what every request must pass; answers and returns false when it fails. */
+  /** Checks what every request must pass; responds and returns false when it fails. */
   checkRequest(request: IncomingMessage, response: ServerResponse): boolean {
     if (!this.trackResponse(request.socket, response)) {
       // node:http may still emit requests it parsed from the same chunk; the connection counts once.
@@ -68,7 +68,7 @@ export class HttpGuard {
     return false;
   }
 
-  /** The same checks for an HTTP Upgrade request, answered on the raw socket. */
+  /** Applies the same checks to an HTTP Upgrade request, responding on the raw socket. */
   checkUpgrade(request: IncomingMessage, socket: Duplex): boolean {
     if (this.overLimit.has(request.socket)) {
       rejectSocket(this.counters, socket, 503, 'connection-limit');
@@ -83,9 +83,9 @@ export class HttpGuard {
   /**
    * Marks the connection busy until `response` ends; false when an earlier
    * response on it is unfinished. A request pipelined behind an SSE stream
-   * or a held poll would wait forever or long, and node:http keeps parsing
-   * and queueing such requests, so a client that pipelines thousands of them
-   * could make the server hold a response for each. No client that reads
+   * or a held poll waits a long time or forever. node:http keeps parsing and
+   * queueing such requests, so a client that pipelines thousands of them
+   * could make the server keep a response for each. No client that reads
    * its responses pipelines behind them (undici here runs one request per
    * connection at a time, and browsers do not pipeline), so the connection
    * is closed: a status code queued behind the stream would never arrive.

@@ -105,10 +105,11 @@ export class LongPollingTransportServer implements TransportServer {
 
   /**
    * Responds to every held poll; polls with the same cursor share one
-   * serialized body. A poll whose connection still holds unsent bytes above
-   * the limit (a client pipelining polls without reading) stays held under
-   * the drop policy and gets the messages with a later publish, or is
-   * closed under the close policy.
+   * serialized body. A poll whose connection still has unsent bytes above
+   * the limit stays held under the drop policy and gets the messages with a
+   * later publish, or is closed under the close policy. This is a second
+   * line of defence: a client polls only after reading, because the
+   * reference server closes connections that pipeline.
    */
   private answerHeldPolls(): void {
     const bodies = new Map<number, Buffer>();
