@@ -72,3 +72,24 @@ export class InterruptedError extends RtbenchError {
     super('ERR_INTERRUPTED', `interrupted by ${signal}`, ExitCode.INTERRUPTED);
   }
 }
+
+/** An external program that the requested topology needs (redis-server, nginx) is not installed. */
+export class ToolNotFoundError extends RtbenchError {
+  constructor(message: string) {
+    super('ERR_TOOL_NOT_FOUND', message, ExitCode.RUN_FAILED);
+  }
+}
+
+/** The Redis bus between reference-server instances failed to start or went away during the run. */
+export class BusError extends RtbenchError {
+  constructor(code: 'ERR_BUS_START' | 'ERR_BUS_FAILED', message: string) {
+    super(code, message, ExitCode.RUN_FAILED);
+  }
+}
+
+/** The reverse proxy in front of the instances failed to start or exited during the run. */
+export class ProxyError extends RtbenchError {
+  constructor(message: string) {
+    super('ERR_PROXY', message, ExitCode.RUN_FAILED);
+  }
+}

@@ -1,7 +1,8 @@
 import type { TransportName } from '../transports/types.js';
+import { DEFAULT_TOPOLOGY, type TopologySettings } from './topology.js';
 
 /** Everything that defines one benchmark run. Units are in the names. */
-export interface RunSettings {
+export interface RunSettings extends TopologySettings {
   transports: TransportName[];
   clients: number;
   /** Broadcast messages per second. */
@@ -53,4 +54,5 @@ export const DEFAULT_SETTINGS: RunSettings = {
   heartbeatMs: 15_000,
   holdMs: 30_000,
   historySize: 4096,
+  ...DEFAULT_TOPOLOGY,
 };
