@@ -16,6 +16,9 @@ export interface PublisherOptions {
 
 export type PublishListener = (message: StoredMessage) => void;
 
+/** Where scheduled messages go instead of this process's fan-out, with the time each was sent (hrtime ns). */
+export type PublishOutlet = (message: StoredMessage, sentNs: bigint) => void;
+
 /** Timers fire at most this early; the publisher then spins to the due time. */
 const TIMER_SLACK_NS = 1_000_000n;
 
@@ -36,6 +39,7 @@ export class Publisher {
   private stallDone = false;
   private lagWindow: SeqRange | undefined;
   private lagHistogram: Histogram = createHistogram();
+  private outlet: PublishOutlet | undefined;
 
   constructor(private readonly options: PublisherOptions) {
     this.history = new MessageHistory(options.historySize);
@@ -45,6 +49,21 @@ export class Publisher {
 
   onPublish(listener: PublishListener): void {
     this.listeners.push(listener);
+  }
+
+  /**
+   * Sends every scheduled message to `outlet` instead of delivering it
+   * here. A message bus uses this: it carries the message to every
+   * instance, including this one, and each calls deliver() on arrival.
+   */
+  routeThrough(outlet: PublishOutlet): void {
+    this.outlet = outlet;
+  }
+
+  /** Stores a message in the history and hands it to the transport's fan-out. */
+  deliver(message: StoredMessage): void {
+    this.history.push(message);
+    for (const listener of this.listeners) listener(message);
   }
 
   /** Starts a schedule at `rate` messages per second from the next sequence number. */
@@ -118,8 +137,8 @@ export class Publisher {
     if (this.skip.has(seq)) return;
 
     const message: StoredMessage = { seq, json: encodeMessage(seq, due, this.payload) };
-    this.history.push(message);
-    for (const listener of this.listeners) listener(message);
+    if (this.outlet) this.outlet(message, sentNs);
+    else this.deliver(message);
 
     if (this.lagWindow && seq >= this.lagWindow.first && seq <= this.lagWindow.last) {
       recordNs(this.lagHistogram, Number(sentNs - due));

@@ -5,8 +5,14 @@
  */
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
+import { RedisBus, type RedisBusOptions } from '../bus/redis-bus.js';
 import type { SeqRange } from './schedule.js';
 import { ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
+
+/** The options of one server process: a reference server, and the Redis bus when instances share one. */
+export interface ServerProcessOptions extends ReferenceServerOptions {
+  bus?: RedisBusOptions;
+}
 
 /** Releases garbage so that RSS reflects live memory; run twice because one pass can leave weak references. */
 function collectGarbage(): void {
@@ -17,10 +23,12 @@ function collectGarbage(): void {
 
 async function main(): Promise<void> {
   ignoreTerminalInterrupt();
-  const options = JSON.parse(process.argv[2] ?? '{}') as ReferenceServerOptions;
+  const options = JSON.parse(process.argv[2] ?? '{}') as ServerProcessOptions;
   const server = await ReferenceServer.start(options);
+  const bus = options.bus ? await attachBus(server, options.bus) : undefined;
 
   async function shutdown(): Promise<void> {
+    bus?.close();
     await server.close();
     process.exit(0);
   }
@@ -29,8 +37,12 @@ async function main(): Promise<void> {
     {
       publish: (params: { rate: number; count?: number }) => server.publisher.start(params.rate, params.count),
       'stop-publishing': () => server.publisher.stop(),
-      'set-lag-window': (range: SeqRange) => server.publisher.setLagWindow(range),
+      'set-lag-window': (range: SeqRange) => {
+        server.publisher.setLagWindow(range);
+        bus?.setWindow(range);
+      },
       'lag-summary': () => server.publisher.lagSummary(),
+      'bus-summary': () => bus?.summary() ?? null,
       stats: (params: { gc?: boolean }) => {
         if (params.gc) collectGarbage();
         return server.stats();
@@ -40,6 +52,16 @@ async function main(): Promise<void> {
     () => void shutdown(),
   );
   emitToParent('ready', { url: server.url, port: server.port, pid: process.pid });
+}
+
+/** Joins the bus; closes the server again if that fails, so the process can report the error and exit. */
+async function attachBus(server: ReferenceServer, options: RedisBusOptions): Promise<RedisBus> {
+  try {
+    return await RedisBus.attach(server.publisher, options, (failure) => emitToParent('bus-failed', failure));
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
 }
 
 main().catch((error: Error & { code?: string; exitCode?: number }) => {
