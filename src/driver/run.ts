@@ -4,7 +4,9 @@ import { REPORT_SCHEMA_VERSION, type Report, type TransportResult } from '../rep
 import type { RunSettings } from '../scenarios/settings.js';
 import { aggregateRuns } from './aggregate.js';
 import { checkCapacity } from './limits.js';
-import { runTransport, type RunHooks } from './transport-run.js';
+import type { RunHooks } from './transport-run.js';
+import { checkTopology } from './topology-checks.js';
+import { runTransportWithBaseline } from './topology-run.js';
 
 export interface RunOptions extends RunHooks {
   /** The command line, recorded in the report. */
@@ -21,6 +23,7 @@ export interface RunOptions extends RunHooks {
  */
 export async function runBenchmark(settings: RunSettings, options: RunOptions = {}): Promise<Report> {
   checkCapacity(settings.clients);
+  checkTopology(settings);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'rtbench', version: TOOL_VERSION },
@@ -37,7 +40,7 @@ export async function runBenchmark(settings: RunSettings, options: RunOptions = 
   for (let round = 0; round < settings.repeat && !options.signal?.aborted; round++) {
     for (const transport of settings.transports) {
       if (options.signal?.aborted) break;
-      runs.push(await runTransport(transport, settings, options));
+      runs.push(await runTransportWithBaseline(transport, settings, options));
       summarizeRuns(report, runs, settings);
       await options.onPartialReport?.(report);
     }

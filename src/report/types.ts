@@ -1,6 +1,7 @@
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportName } from '../transports/types.js';
+import type { TopologyResult } from './topology.js';
 
 /** Bumped whenever a field is renamed or removed; adding fields keeps the version. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -68,6 +69,8 @@ export interface TransportResult {
   durationMs: number;
   /** Present when the result is the median of several runs. */
   spread?: Record<string, Spread>;
+  /** Present when the run used several instances, the Redis bus or a proxy. */
+  topology?: TopologyResult;
 }
 
 export interface EnvironmentInfo {

@@ -11,9 +11,11 @@ import { ExitCode, EXIT_CODE_HELP, type ExitCodeValue } from '../exit-codes.js';
 import { colorEnabled, progressEnabled, type CliIo } from '../io.js';
 import { integerInRange, numberInRange, oneOf, transportList } from '../option-parsers.js';
 import { ProgressLine } from '../progress.js';
+import { addScaleOutOptions, topologyFromFlags, type ScaleOutFlags } from '../scale-out-options.js';
+import { checkTopology } from '../../driver/topology-checks.js';
 import { resolve } from 'node:path';
 
-interface RunFlags {
+interface RunFlags extends ScaleOutFlags {
   transports: RunSettings['transports'];
   clients: number;
   rate: number;
@@ -38,7 +40,7 @@ interface RunFlags {
 const D = DEFAULT_SETTINGS;
 
 export function runCommand(io: CliIo, argv: readonly string[], setExitCode: (code: ExitCodeValue) => void): Command {
-  return new Command('run')
+  const command = new Command('run')
     .description('start a reference server per transport, drive simulated clients against it and compare the transports')
     .addOption(new Option('-t, --transports <list>', `comma-separated transports (${TRANSPORT_NAMES.join(', ')}; aliases poll, ws)`).argParser(transportList).default(D.transports, D.transports.join(',')))
     .addOption(new Option('-c, --clients <count>', 'simulated clients per transport').argParser(integerInRange(1, 1_000_000)).default(D.clients))
@@ -63,6 +65,7 @@ export function runCommand(io: CliIo, argv: readonly string[], setExitCode: (cod
     .action(async (flags: RunFlags) => {
       setExitCode(await executeRun(io, flags, ['rtbench', ...argv]));
     });
+  return addScaleOutOptions(command);
 }
 
 function toSettings(flags: RunFlags): RunSettings {
@@ -83,12 +86,14 @@ function toSettings(flags: RunFlags): RunSettings {
     injectDelayMs: flags.injectDelayMs,
     floor: flags.floor,
     heartbeatMs: flags.heartbeatMs,
+    ...topologyFromFlags(flags),
   };
 }
 
 async function executeRun(io: CliIo, flags: RunFlags, command: string[]): Promise<ExitCodeValue> {
   const settings = toSettings(flags);
   checkCapacity(settings.clients);
+  checkTopology(settings, io.env.PATH);
 
   const reportPath = resolve(io.cwd, flags.out ?? defaultReportPath(new Date().toISOString()));
   const controller = new AbortController();
