@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { RtbenchError } from '../errors.js';
 import { TOOL_VERSION } from '../paths.js';
+import { proxyConfigCommand } from './commands/proxy-config.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { ExitCode, EXIT_CODE_HELP, type ExitCodeValue } from './exit-codes.js';
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIo, argv: readonly string[], setExitCode: (c
 
   program.addCommand(runCommand(io, argv, setExitCode));
   program.addCommand(serveCommand(io, setExitCode));
+  program.addCommand(proxyConfigCommand(io, setExitCode));
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   }

@@ -42,6 +42,8 @@ export function renderRunConfig(config: NginxRunConfig): string {
     `worker_processes ${config.plan.workers};`,
     `worker_rlimit_nofile ${config.plan.workerOpenFiles};`,
     `pid ${join(folder, 'nginx.pid')};`,
+    // Workers run in the folder, which also tells rtbench's tests they are its own.
+    `working_directory ${folder};`,
     `error_log ${join(folder, 'error.log')} warn;`,
     '',
     'events {',

@@ -82,11 +82,9 @@ export function renderUpstream(profile: TransportProxyProfile, mode: NginxMode, 
   if (profile.affinity) lines.push('    ip_hash;  # every request of one client reaches the same instance');
   for (const server of options.servers) lines.push(`    server ${server};`);
   if (mode === 'recommended') {
-    lines.push(
-      `    keepalive ${options.keepalive};  # idle connections to the instances kept per worker, so a new poll or stream needs no TCP handshake`,
-      '    keepalive_requests 100000;  # one long-poll client sends one request per message',
-      `    keepalive_timeout ${options.keepaliveTimeoutSec}s;  # shorter than the server's own, so nginx never reuses a connection the server is closing`,
-    );
+    lines.push(`    keepalive ${options.keepalive};  # idle connections to the instances kept per worker, so a new poll or stream needs no TCP handshake`);
+    if (profile.transport === 'long-polling') lines.push('    keepalive_requests 100000;  # every poll is one request on a kept connection');
+    lines.push(`    keepalive_timeout ${options.keepaliveTimeoutSec}s;  # shorter than the server's own, so nginx never reuses a connection the server is closing`);
   }
   lines.push('}');
   return lines;
@@ -123,9 +121,13 @@ export function renderLocation(profile: TransportProxyProfile, mode: NginxMode):
   if (profile.transport === 'long-polling') {
     lines.push('    keepalive_requests 100000;  # the client re-polls on one keep-alive connection');
   }
+  const timeoutReason =
+    profile.transport === 'long-polling'
+      ? "longer than the server's hold, so nginx never cuts a held poll"
+      : 'a stream may stay quiet between heartbeats; the default 60s cuts it when they are rarer';
   lines.push(
     '    proxy_set_header Host $host;',
-    `    proxy_read_timeout ${profile.readTimeoutSec}s;  # the default 60s would cut a quiet stream or a held poll`,
+    `    proxy_read_timeout ${profile.readTimeoutSec}s;  # ${timeoutReason}`,
     `    proxy_send_timeout ${profile.readTimeoutSec}s;`,
     '}',
   );

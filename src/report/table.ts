@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { Report, Spread, TransportResult } from './types.js';
 import { formatBytes, formatCount, formatMs, formatPercent, formatRate, formatRatio } from './format.js';
+import { TOPOLOGY_ROWS, TOPOLOGY_TITLE } from './topology-table.js';
 
 type Formatter = (value: number | null | undefined) => string;
 
@@ -105,7 +106,8 @@ export function renderComparisonTable(report: Report, options: TableOptions): st
     style: { head: options.color ? ['cyan'] : [], border: [], compact: true },
   });
 
-  for (const section of SECTIONS) {
+  const sections = results.some((result) => result.topology) ? [...SECTIONS, { title: TOPOLOGY_TITLE, rows: TOPOLOGY_ROWS }] : SECTIONS;
+  for (const section of sections) {
     table.push([{ colSpan: results.length + 1, content: paint(section.title, 'bold', options.color) }]);
     for (const row of section.rows) {
       table.push([`  ${row.label}`, ...results.map((result) => cellWithSpread(result, row))]);

@@ -1,0 +1,60 @@
+import { formatBytes, formatCount, formatMs, formatPercent } from './format.js';
+import type { TopologyResult } from './topology.js';
+import type { TransportResult } from './types.js';
+
+/** One row of the scale-out section: a label and the cell of each transport. */
+export interface TopologyRow {
+  label: string;
+  cell: (result: TransportResult) => string;
+}
+
+const NONE = '–';
+
+function withTopology(read: (topology: TopologyResult) => string): (result: TransportResult) => string {
+  return (result) => (result.topology ? read(result.topology) : NONE);
+}
+
+/** A signed difference in ms, so an added latency reads "+1.20 ms" and a saving "-0.40 ms". */
+function formatDelta(value: number | null | undefined): string {
+  if (value === null || value === undefined) return 'n/a';
+  return value >= 0 ? `+${formatMs(value)}` : `-${formatMs(-value)}`;
+}
+
+function describeInstances(topology: TopologyResult): string {
+  const spread = topology.subscribersPerInstance.map((count) => formatCount(count)).join(' / ');
+  return topology.instances > 1 && spread !== '' ? `${topology.instances} (${spread})` : String(topology.instances);
+}
+
+function describeBus(topology: TopologyResult): string {
+  if (!topology.redis) return topology.bus;
+  return `redis${topology.redis.private ? ', private' : ''}${topology.redis.failure ? ', FAILED' : ''}`;
+}
+
+function describeProxy(topology: TopologyResult): string {
+  if (!topology.nginx) return topology.proxy;
+  return `${topology.proxy}, ${topology.nginx.workers} workers`;
+}
+
+/**
+ * The rows the comparison table adds when any transport ran with several
+ * instances, the Redis bus or a proxy.
+ */
+export const TOPOLOGY_ROWS: TopologyRow[] = [
+  { label: 'instances (subscribers each)', cell: withTopology(describeInstances) },
+  { label: 'bus', cell: withTopology(describeBus) },
+  { label: 'proxy', cell: withTopology(describeProxy) },
+  { label: 'bus hop p50, publish to instance', cell: withTopology((t) => (t.redis ? formatMs(t.redis.hopMs.p50) : NONE)) },
+  { label: 'bus hop p99', cell: withTopology((t) => (t.redis ? formatMs(t.redis.hopMs.p99) : NONE)) },
+  { label: 'messages an instance missed on the bus', cell: withTopology((t) => (t.redis ? formatCount(t.redis.missedByInstances + t.redis.publishFailed) : NONE)) },
+  { label: 'Redis CPU, % of one core', cell: withTopology((t) => (t.redis?.private ? formatPercent(t.redis.cpuPercent) : NONE)) },
+  { label: 'Redis RSS', cell: withTopology((t) => (t.redis?.private ? formatBytes(t.redis.rssBytes) : NONE)) },
+  { label: 'nginx CPU, % of one core', cell: withTopology((t) => (t.nginx ? formatPercent(t.nginx.cpuPercent) : NONE)) },
+  { label: 'nginx RSS, all processes', cell: withTopology((t) => (t.nginx ? formatBytes(t.nginx.rssBytes) : NONE)) },
+  { label: 'baseline p50 (1 instance, no bus/proxy)', cell: withTopology((t) => (t.baseline ? formatMs(t.baseline.latencyP50Ms) : 'not run')) },
+  { label: 'baseline p99', cell: withTopology((t) => (t.baseline ? formatMs(t.baseline.latencyP99Ms) : 'not run')) },
+  { label: 'added latency p50', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.p50)) },
+  { label: 'added latency p99', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.p99)) },
+  { label: 'added at 1 subscriber (floor p50)', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.floorP50)) },
+];
+
+export const TOPOLOGY_TITLE = 'Scale-out: instances, bus and proxy';
