@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackHost, redactRedisUrl, validateRedisUrl } from '../src/bus/redis-url.js';
+import { isLoopbackHost, redactCommand, redactRedisUrl, redactSettings, validateRedisUrl } from '../src/bus/redis-url.js';
 import { InvalidOptionError } from '../src/errors.js';
 
 describe('redis url loopback check', () => {
@@ -33,5 +33,13 @@ describe('redis url loopback check', () => {
 
   it('hides the password in messages', () => {
     expect(redactRedisUrl('redis://user:secret@127.0.0.1:6379')).toBe('redis://user:***@127.0.0.1:6379');
+  });
+
+  it('hides the password in the report', () => {
+    const command = ['rtbench', 'run', '--redis-url', 'redis://:secret@127.0.0.1:6379', '--redis-url=redis://:other@127.0.0.1:6380'];
+
+    expect(redactCommand(command)).toEqual(['rtbench', 'run', '--redis-url', 'redis://:***@127.0.0.1:6379', '--redis-url=redis://:***@127.0.0.1:6380']);
+    expect(redactSettings({ redisUrl: 'redis://:secret@127.0.0.1:6379' }).redisUrl).toBe('redis://:***@127.0.0.1:6379');
+    expect(redactSettings({ clients: 5 })).toEqual({ clients: 5 });
   });
 });

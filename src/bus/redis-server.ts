@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ const READY_TIMEOUT_MS = 10_000;
 /** Ports tried when another process takes the free port first. */
 const PORT_ATTEMPTS = 3;
 
-/** The path of redis-server, or a ToolNotFoundError that says how to install it. */
+/** Returns the path of redis-server, or throws a ToolNotFoundError with install instructions. */
 export function requireRedisServer(pathVariable: string | undefined = process.env.PATH): string {
   const path = findExecutable('redis-server', pathVariable);
   if (!path) throw new ToolNotFoundError(`redis-server not found on PATH: ${REDIS_INSTALL_HINT}`);
@@ -45,8 +45,8 @@ export class PrivateRedis {
         return new PrivateRedis(daemon, port);
       } catch (error) {
         lastError = error as Error;
+        // stop() also removes the folder.
         await daemon.stop('SIGKILL');
-        rmSync(folder, { recursive: true, force: true });
         if (!daemon.outputTail().includes('Address already in use')) break;
       }
     }

@@ -50,3 +50,13 @@ export function redactRedisUrl(value: string): string {
     return value;
   }
 }
+
+/** The command line with the password of every Redis URL hidden, for the report. */
+export function redactCommand(command: readonly string[]): string[] {
+  return command.map((argument) => (/^rediss?:\/\//.test(argument) || /^--redis-url=/.test(argument) ? argument.replace(/rediss?:\/\/\S+/, redactRedisUrl) : argument));
+}
+
+/** The settings with the password of the Redis URL hidden, for the report. */
+export function redactSettings<T extends { redisUrl?: string }>(settings: T): T {
+  return settings.redisUrl === undefined ? settings : { ...settings, redisUrl: redactRedisUrl(settings.redisUrl) };
+}

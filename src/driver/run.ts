@@ -1,3 +1,4 @@
+import { redactCommand, redactSettings } from '../bus/redis-url.js';
 import { TOOL_VERSION } from '../paths.js';
 import { describeEnvironment } from '../report/environment.js';
 import { REPORT_SCHEMA_VERSION, type Report, type TransportResult } from '../report/types.js';
@@ -27,12 +28,12 @@ export async function runBenchmark(settings: RunSettings, options: RunOptions = 
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'rtbench', version: TOOL_VERSION },
-    command: options.command ?? [],
+    command: redactCommand(options.command ?? []),
     startedAt: new Date().toISOString(),
     finishedAt: '',
     status: 'completed',
     environment: describeEnvironment(),
-    settings,
+    settings: redactSettings(settings),
     results: [],
   };
   const runs: TransportResult[] = [];

@@ -68,12 +68,12 @@ export class ServerGroup {
     }
   }
 
-  /** Where clients connect: nginx when there is one, else every instance, for the generator to spread clients over. */
+  /** URLs the clients connect to: nginx when there is one, else every instance, for the generator to spread clients over. */
   get clientUrls(): string[] {
     return this.nginx ? [this.nginx.url] : [...this.instanceUrls];
   }
 
-  /** Why the group failed during the run (an instance or nginx exited), or undefined. */
+  /** Reason the group failed during the run (an instance or nginx exited), or undefined. */
   get exitDescription(): string | undefined {
     return this.firstExit;
   }
@@ -99,7 +99,7 @@ export class ServerGroup {
   }
 
   /**
-   * The instances' memory and CPU, summed. Also samples nginx and the
+   * Sums the instances' memory and CPU. Also samples nginx and the
    * private Redis: the first and last of these calls bound their CPU figures.
    */
   sample(): ProcessSample | undefined {

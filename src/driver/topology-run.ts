@@ -16,7 +16,7 @@ export async function runTransportWithBaseline(transport: TransportName, setting
   if (!isScaledOut(settings) || !settings.baseline) return runTransport(transport, settings, hooks);
 
   const baseline = await runTransport(transport, singleInstance(settings), hooks);
-  // An interrupted baseline ends the transport here; its result says so.
+  // An interrupted baseline ends the transport here, and its result records the interruption.
   if (hooks.signal?.aborted) return baseline;
 
   const result = await runTransport(transport, settings, hooks);

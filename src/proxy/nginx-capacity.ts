@@ -9,9 +9,10 @@ const WORKER_RESERVE = 64;
 
 /**
  * How much more than an even share of the clients one worker may get.
- * With `reuseport` the kernel hashes each connection's address and port to
- * a worker; for 10,000 connections over 2 workers the standard deviation is
- * 50 connections, so 10% covers far more than 3 standard deviations.
+ * With `reuseport` the kernel hashes each connection's addresses and ports
+ * to a worker. For 10,000 connections over 2 workers the standard deviation
+ * of a worker's share is 50 connections, so 10% covers far more than 3
+ * standard deviations.
  */
 const SKEW = 1.1;
 
@@ -33,7 +34,7 @@ export interface NginxWorkerPlan {
 
 /**
  * Sizes nginx's workers for `clients` proxied connections. Each proxied
- * connection holds two descriptors in a worker, the client's and the one
+ * connection uses two descriptors in a worker, the client's and the one
  * to the instance, so a worker needs about 2 × clients / workers. Starts
  * with one worker per core and adds workers while one worker's share does
  * not fit under the hard descriptor limit, which a worker cannot raise
@@ -55,12 +56,12 @@ export function planNginxWorkers(clients: number, cores: number, hardOpenFiles: 
   }
 
   const perWorkerClients = Math.ceil((clients / workers) * SKEW);
-  const wanted = Math.max(MIN_WORKER_CONNECTIONS, 2 * perWorkerClients + WORKER_RESERVE);
-  const workerOpenFiles = Math.min(limit, wanted + WORKER_RESERVE);
+  const connections = Math.max(MIN_WORKER_CONNECTIONS, 2 * perWorkerClients + WORKER_RESERVE);
+  const workerOpenFiles = Math.min(limit, connections + WORKER_RESERVE);
   return {
     workers,
     // nginx warns when worker_connections exceed the descriptor limit.
-    workerConnections: Math.min(wanted, workerOpenFiles - WORKER_RESERVE),
+    workerConnections: Math.min(connections, workerOpenFiles - WORKER_RESERVE),
     workerOpenFiles,
     upstreamKeepalive: Math.max(32, perWorkerClients),
   };

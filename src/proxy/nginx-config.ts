@@ -11,7 +11,7 @@ import {
   type ProxyTimingSettings,
 } from './nginx-locations.js';
 
-/** Exact path of the location that tells rtbench its own nginx is the one listening. */
+/** Exact path of the health location; it returns a per-run token, so rtbench can check that its own nginx listens on the port. */
 export const HEALTH_PATH = '/rtbench-proxy-health';
 
 /** Everything needed to write the nginx.conf of one transport run. */
@@ -27,11 +27,11 @@ export interface NginxRunConfig {
   folder: string;
   plan: NginxWorkerPlan;
   timing: ProxyTimingSettings;
-  /** Random text the health location returns, so rtbench knows it reached its own nginx. */
+  /** Random text that the health location returns; any other response means another server took the port. */
   healthToken: string;
 }
 
-/** A complete nginx.conf for one transport run, in the foreground, with every path inside `folder`. */
+/** Renders a complete nginx.conf for one transport run, in the foreground, with every path inside `folder`. */
 export function renderRunConfig(config: NginxRunConfig): string {
   const profile = proxyProfile(config.transport, config.timing);
   const folder = config.folder;
@@ -42,7 +42,7 @@ export function renderRunConfig(config: NginxRunConfig): string {
     `worker_processes ${config.plan.workers};`,
     `worker_rlimit_nofile ${config.plan.workerOpenFiles};`,
     `pid ${join(folder, 'nginx.pid')};`,
-    // Workers run in the folder, which also tells rtbench's tests they are its own.
+    // Workers run in the folder, so tests can find them by their working directory.
     `working_directory ${folder};`,
     `error_log ${join(folder, 'error.log')} warn;`,
     '',
@@ -107,7 +107,7 @@ export interface RecommendedConfigOptions {
 }
 
 /**
- * The http-level configuration rtbench recommends for the given
+ * Renders the http-level configuration rtbench recommends for the given
  * transports, with a comment on every setting that matters, for users to
  * copy into their own nginx.conf.
  */

@@ -18,7 +18,7 @@ export interface ProxyTimingSettings {
   heartbeatMs: number;
 }
 
-/** What nginx needs to know about one transport. */
+/** Proxy requirements of one transport. */
 export interface TransportProxyProfile {
   transport: TransportName;
   path: string;
@@ -27,7 +27,7 @@ export interface TransportProxyProfile {
   /**
    * All requests of one client must reach the same instance (ip_hash). No
    * reference transport needs it: every instance keeps its own history
-   * under the one sequence numbering of the bus, so any instance can answer
+   * under the one sequence numbering of the bus, so any instance can serve
    * a poll cursor or a Last-Event-ID. ip_hash also keys on the first three
    * octets of an IPv4 address, which would send every 127.0.0.x client to
    * one instance.
@@ -76,7 +76,7 @@ export interface UpstreamOptions {
   keepaliveTimeoutSec: number;
 }
 
-/** The `upstream` block of one transport. */
+/** Renders the `upstream` block of one transport. */
 export function renderUpstream(profile: TransportProxyProfile, mode: NginxMode, options: UpstreamOptions): string[] {
   const lines = [`upstream ${upstreamName(profile.transport)} {`];
   if (profile.affinity) lines.push('    ip_hash;  # every request of one client reaches the same instance');
@@ -90,7 +90,7 @@ export function renderUpstream(profile: TransportProxyProfile, mode: NginxMode, 
   return lines;
 }
 
-/** The `location` block of one transport. */
+/** Renders the `location` block of one transport. */
 export function renderLocation(profile: TransportProxyProfile, mode: NginxMode): string[] {
   const lines = [`location ${profile.path} {`, `    proxy_pass http://${upstreamName(profile.transport)};`];
   if (mode === 'defaults') {
@@ -134,7 +134,7 @@ export function renderLocation(profile: TransportProxyProfile, mode: NginxMode):
   return lines;
 }
 
-/** The http-level map that sets Connection to "upgrade" only for upgrade requests, so plain requests keep upstream keep-alive. */
+/** Renders the http-level map that sets Connection to "upgrade" only for upgrade requests, so plain requests keep upstream keep-alive. */
 export function renderUpgradeMap(): string[] {
   return ['map $http_upgrade $connection_upgrade {', '    default upgrade;', "    ''      '';", '}'];
 }

@@ -16,13 +16,13 @@ export const NGINX_INSTALL_HINT = 'install it (apt-get install nginx, or brew in
 
 const HOST = '127.0.0.1';
 
-/** How long nginx may take to answer its health location, ms. */
+/** How long nginx may take to respond on its health location, ms. */
 const READY_TIMEOUT_MS = 10_000;
 
 /** Ports tried when another process takes the free port first. */
 const PORT_ATTEMPTS = 3;
 
-/** The path of nginx, or a ToolNotFoundError that says how to install it. */
+/** Returns the path of nginx, or throws a ToolNotFoundError with install instructions. */
 export function requireNginx(pathVariable: string | undefined = process.env.PATH): string {
   const path = findExecutable('nginx', pathVariable);
   if (!path) throw new ToolNotFoundError(`nginx not found on PATH: ${NGINX_INSTALL_HINT}, or run without --proxy`);
@@ -44,7 +44,7 @@ export interface NginxStartOptions {
 /**
  * A real nginx in front of the instances of one transport run, started in
  * the foreground from a generated nginx.conf in a temporary folder that
- * also holds its pid file, error log and temp paths.
+ * also contains its pid file, error log and temp paths.
  */
 export class NginxProxy {
   private stopping = false;
@@ -138,7 +138,7 @@ function workerPids(masterPid: number): number[] {
   }
 }
 
-/** The last lines of nginx's error log, joined for a one-line message. */
+/** Reads the last lines of nginx's error log, joined for a one-line message. */
 function readErrorLog(folder: string): string {
   try {
     const lines = readFileSync(join(folder, 'error.log'), 'utf8').trim().split('\n');
@@ -157,10 +157,10 @@ async function waitForHealth(port: number, token: string, daemon: Daemon, folder
     if ((await fetchHealth(port)) === token) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new ProxyError(`nginx on ${HOST}:${port} did not answer ${HEALTH_PATH} within ${READY_TIMEOUT_MS} ms: ${readErrorLog(folder)}`);
+  throw new ProxyError(`nginx on ${HOST}:${port} did not respond on ${HEALTH_PATH} within ${READY_TIMEOUT_MS} ms: ${readErrorLog(folder)}`);
 }
 
-/** The body of the health location, or undefined when nothing (or something else) answers. */
+/** Fetches the body of the health location; undefined when nothing responds or the response is not a 200. */
 function fetchHealth(port: number): Promise<string | undefined> {
   return new Promise((resolve) => {
     const request = get({ host: HOST, port, path: HEALTH_PATH, agent: false, timeout: 1000 }, (response) => {

@@ -14,7 +14,7 @@ function withTopology(read: (topology: TopologyResult) => string): (result: Tran
   return (result) => (result.topology ? read(result.topology) : NONE);
 }
 
-/** A signed difference in ms, so an added latency reads "+1.20 ms" and a saving "-0.40 ms". */
+/** Formats a signed difference in ms, so an added latency reads "+1.20 ms" and a saving "-0.40 ms". */
 function formatDelta(value: number | null | undefined): string {
   if (value === null || value === undefined) return 'n/a';
   return value >= 0 ? `+${formatMs(value)}` : `-${formatMs(-value)}`;

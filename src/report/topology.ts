@@ -17,7 +17,7 @@ export interface BaselineFigures {
   floorP50Ms: number | null;
 }
 
-/** How the server side of one transport run was laid out, and what that cost. */
+/** Layout of the server side of one transport run, and its cost. */
 export interface TopologyResult {
   instances: number;
   bus: BusKind;
