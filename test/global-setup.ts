@@ -3,7 +3,7 @@ import { HAS_NGINX, HAS_REDIS } from './helpers/daemons.js';
 /**
  * Runs once before all test files. The Redis and nginx tests skip
  * themselves when those servers are missing; this prints the one line
- * that says so. CI installs both (.ci/run), so there a missing one fails
+ * that reports it. CI installs both (.ci/run), so there a missing one fails
  * the run instead of skipping tests silently.
  */
 export default function setup(): void {

@@ -30,7 +30,7 @@ function runConfig(transport: TransportName, mode: NginxRunConfig['mode'], worke
   };
 }
 
-/** The location block without comments, so checks see directives only. */
+/** Renders the location block without comments, so checks match directives only. */
 function location(transport: TransportName, mode: 'recommended' | 'defaults'): string {
   return renderLocation(proxyProfile(transport, TIMING), mode)
     .map((line) => line.replace(/\s*#.*$/, ''))

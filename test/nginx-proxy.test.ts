@@ -59,7 +59,7 @@ async function deliverThrough(group: ServerGroup, clients: number, rate: number,
   }
 }
 
-/** Sends a WebSocket upgrade request and returns the status nginx answers with. */
+/** Sends a WebSocket upgrade request and returns the status of nginx's response. */
 function upgradeStatus(baseUrl: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const upgrade = request(`${baseUrl}/ws`, {
@@ -125,7 +125,7 @@ describe.skipIf(!HAS_NGINX)('nginx defaults', () => {
     const defaults = await startBehindNginx('websocket', 'nginx-defaults');
     const recommended = await startBehindNginx('websocket', 'nginx');
     try {
-      // Without Upgrade the instance sees a plain GET on its WebSocket route and answers 426.
+      // Without Upgrade the instance receives a plain GET on its WebSocket route and responds with 426.
       expect(await upgradeStatus(defaults.clientUrls[0])).toBe(426);
       expect(await upgradeStatus(recommended.clientUrls[0])).toBe(101);
     } finally {

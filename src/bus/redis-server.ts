@@ -10,7 +10,7 @@ export const REDIS_INSTALL_HINT = 'install it (apt-get install redis-server, or 
 
 const HOST = '127.0.0.1';
 
-/** How long a fresh redis-server may take to answer PING, ms. */
+/** How long a fresh redis-server may take to respond to PING, ms. */
 const READY_TIMEOUT_MS = 10_000;
 
 /** Ports tried when another process takes the free port first. */
@@ -79,7 +79,7 @@ function redisArgs(port: number, folder: string): string[] {
   ];
 }
 
-/** Resolves once redis-server answers PING with +PONG; rejects if it exits first or the timeout passes. */
+/** Resolves once redis-server responds to PING with +PONG; rejects if it exits first or the timeout passes. */
 async function waitForPong(port: number, daemon: Daemon): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -89,7 +89,7 @@ async function waitForPong(port: number, daemon: Daemon): Promise<void> {
     if (await answersPing(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new BusError('ERR_BUS_START', `redis-server on ${HOST}:${port} did not answer PING within ${READY_TIMEOUT_MS} ms: ${daemon.outputTail()}`);
+  throw new BusError('ERR_BUS_START', `redis-server on ${HOST}:${port} did not respond to PING within ${READY_TIMEOUT_MS} ms: ${daemon.outputTail()}`);
 }
 
 function answersPing(port: number): Promise<boolean> {

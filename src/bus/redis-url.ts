@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { InvalidOptionError } from '../errors.js';
 
 /**
- * Whether `host` names this machine: 127.0.0.0/8, ::1 (also as an
+ * Returns whether `host` names this machine: 127.0.0.0/8, ::1 (also as an
  * IPv4-mapped address) or `localhost`. Other host names are not resolved,
  * so a name that happens to point at loopback still counts as remote.
  */
@@ -40,7 +40,7 @@ export function validateRedisUrl(value: string, allowRemote: boolean): string {
   return value;
 }
 
-/** The URL without its password, for messages and reports. */
+/** Hides the password of a Redis URL, for messages and reports. */
 export function redactRedisUrl(value: string): string {
   try {
     const url = new URL(value);
@@ -51,12 +51,12 @@ export function redactRedisUrl(value: string): string {
   }
 }
 
-/** The command line with the password of every Redis URL hidden, for the report. */
+/** Hides the password of every Redis URL on a command line, for the report. */
 export function redactCommand(command: readonly string[]): string[] {
   return command.map((argument) => (/^rediss?:\/\//.test(argument) || /^--redis-url=/.test(argument) ? argument.replace(/rediss?:\/\/\S+/, redactRedisUrl) : argument));
 }
 
-/** The settings with the password of the Redis URL hidden, for the report. */
+/** Hides the password of the Redis URL in the settings, for the report. */
 export function redactSettings<T extends { redisUrl?: string }>(settings: T): T {
   return settings.redisUrl === undefined ? settings : { ...settings, redisUrl: redactRedisUrl(settings.redisUrl) };
 }
