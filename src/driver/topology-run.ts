@@ -21,6 +21,8 @@ export async function runTransportWithBaseline(transport: TransportName, setting
 
   const result = await runTransport(transport, settings, hooks);
   attachBaseline(result, baseline);
+  // NOTE: with --repeat, the aggregated result keeps the topology figures
+  // (bus hop, baseline, added latency) of the last repeat only.
   return result;
 }
 
@@ -33,6 +35,7 @@ export function attachBaseline(result: TransportResult, baseline: TransportResul
     latencyP50Ms: baseline.latencyMs.p50,
     latencyP99Ms: baseline.latencyMs.p99,
     floorP50Ms: floor,
+    generatorSaturated: baseline.generator.saturated,
   };
   if (baseline.status !== 'completed' || result.latencyMs.count === 0) return;
   result.topology.addedLatencyMs = {

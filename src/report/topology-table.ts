@@ -35,6 +35,12 @@ function describeProxy(topology: TopologyResult): string {
   return `${topology.proxy}, ${topology.nginx.workers} workers`;
 }
 
+function describeBaseline(topology: TopologyResult): string {
+  if (!topology.baseline) return 'not run';
+  if (topology.baseline.status !== 'completed') return topology.baseline.status;
+  return formatMs(topology.baseline.latencyP50Ms);
+}
+
 /**
  * The rows the comparison table adds when any transport ran with several
  * instances, the Redis bus or a proxy.
@@ -50,7 +56,8 @@ export const TOPOLOGY_ROWS: TopologyRow[] = [
   { label: 'Redis RSS', cell: withTopology((t) => (t.redis?.private ? formatBytes(t.redis.rssBytes) : NONE)) },
   { label: 'nginx CPU, % of one core', cell: withTopology((t) => (t.nginx ? formatPercent(t.nginx.cpuPercent) : NONE)) },
   { label: 'nginx RSS, all processes', cell: withTopology((t) => (t.nginx ? formatBytes(t.nginx.rssBytes) : NONE)) },
-  { label: 'baseline p50 (1 instance, no bus/proxy)', cell: withTopology((t) => (t.baseline ? formatMs(t.baseline.latencyP50Ms) : 'not run')) },
+  { label: 'baseline p50 (1 instance, no bus/proxy)', cell: withTopology(describeBaseline) },
+  { label: 'baseline generator saturated', cell: withTopology((t) => (t.baseline ? (t.baseline.generatorSaturated ? 'YES' : 'no') : NONE)) },
   { label: 'baseline p99', cell: withTopology((t) => (t.baseline ? formatMs(t.baseline.latencyP99Ms) : 'not run')) },
   { label: 'added latency p50', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.p50)) },
   { label: 'added latency p99', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.p99)) },

@@ -15,6 +15,8 @@ export interface BaselineFigures {
   latencyP50Ms: number;
   latencyP99Ms: number;
   floorP50Ms: number | null;
+  /** The load generator was saturated in the baseline run, so its latency measures the generator too. */
+  generatorSaturated: boolean;
 }
 
 /** Layout of the server side of one transport run, and its cost. */
