@@ -9,7 +9,7 @@ import { HAS_NGINX, HAS_REDIS } from './helpers/daemons.js';
 export default function setup(): void {
   const missing = [HAS_REDIS ? undefined : 'redis-server', HAS_NGINX ? undefined : 'nginx'].filter((name) => name !== undefined);
   if (missing.length === 0) return;
-  const line = `${missing.join(' and ')} not found on PATH: skipping the tests that need them (apt-get install redis-server nginx)`;
+  const line = `${missing.join(' and ')} not found on PATH: skipping the tests that need ${missing.length === 1 ? 'it' : 'them'} (apt-get install redis-server nginx)`;
   const ci = process.env.CI;
   if (ci !== undefined && ci !== '' && ci !== 'false') throw new Error(`${line}; CI must run them`);
   console.log(line);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findFreePort } from '../src/child/executables.js';
 import { runTransport } from '../src/driver/transport-run.js';
 import { TRANSPORT_NAMES } from '../src/transports/registry.js';
 import { HAS_REDIS, shortRun, startTestRedis } from './helpers/daemons.js';
@@ -28,5 +29,19 @@ describe.skipIf(!HAS_REDIS)('redis killed mid-run', () => {
     } finally {
       await redis.stop();
     }
+  });
+});
+
+describe('unreachable redis url', () => {
+  it('fails the run at start', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const port = await findFreePort();
+
+    const result = await runTransport('sse', shortRun({ instances: 2, bus: 'redis', redisUrl: `redis://127.0.0.1:${port}`, clients: 5 }));
+
+    expect(result.status).toBe('failed');
+    expect(result.phase).toBe('setup');
+    expect(result.error?.code).toBe('ERR_BUS_START');
+    expect(result.error?.message).toContain(`cannot connect to Redis at redis://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
   });
 });

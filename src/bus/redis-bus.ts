@@ -101,7 +101,12 @@ export class RedisBus {
       await bus.connect();
     } catch (error) {
       bus.close();
-      throw new BusError('ERR_BUS_START', `instance ${options.instance} cannot use Redis at ${redactRedisUrl(options.url)}: ${(error as Error).message}`);
+      // ioredis rejects with "Connection is closed."; the socket error before it names the cause.
+      const reason = bus.lastError ?? (error as Error).message;
+      throw new BusError(
+        'ERR_BUS_START',
+        `instance ${options.instance} cannot connect to Redis at ${redactRedisUrl(options.url)}: ${reason}; check that it is running, or omit --redis-url so rtbench starts its own`,
+      );
     }
     return bus;
   }
