@@ -30,6 +30,8 @@ describe.skipIf(!HAS_NGINX || !HAS_REDIS)('nginx in front of two instances', () 
     expect(result.messages.duplicated).toBe(0);
     expect(result.messages.outOfOrder).toBe(0);
     expect(result.topology?.nginx?.workers).toBeGreaterThan(0);
+    expect(result.topology?.nginx?.lastErrorLogLine).toBeUndefined();
+    expect(result.topology?.nginx?.errorLogLines).toBe(0);
     // Round-robin reaches both instances.
     for (const subscribers of result.topology?.subscribersPerInstance ?? []) expect(subscribers).toBeGreaterThan(0);
     expect(result.topology?.subscribersPerInstance).toHaveLength(2);

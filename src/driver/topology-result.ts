@@ -42,9 +42,12 @@ export async function finishTopology(group: ServerGroup, result: TransportResult
   }
 
   if (group.nginx) {
+    const errorLog = group.nginx.errorLogSummary();
     topology.nginx = {
       workers: group.nginx.plan.workers,
       workerConnections: group.nginx.plan.workerConnections,
+      errorLogLines: errorLog.lines,
+      lastErrorLogLine: errorLog.last,
       ...sideFigures(group.sideSamples.nginx),
     };
   }

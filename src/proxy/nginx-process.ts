@@ -122,6 +122,17 @@ export class NginxProxy {
     };
   }
 
+  /** Lines nginx logged at warn level or above during the run, and the last of them. */
+  errorLogSummary(): { lines: number; last: string | undefined } {
+    let lines: string[] = [];
+    try {
+      lines = readFileSync(join(this.folder, 'error.log'), 'utf8').split('\n').filter((line) => line.trim() !== '');
+    } catch {
+      // No error log yet: nginx logged nothing.
+    }
+    return { lines: lines.length, last: lines[lines.length - 1] };
+  }
+
   /** Fast shutdown (SIGTERM): open streams are cut, which is what the run's end wants. */
   async stop(): Promise<void> {
     this.stopping = true;

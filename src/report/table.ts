@@ -130,6 +130,10 @@ export function renderWarnings(report: Report, options: TableOptions): string[] 
       lines.push(paint(`warning: ${result.transport}: ${reason}; these figures measure the load generator, not the transport`, 'yellow', options.color));
     }
     if (result.error) lines.push(paint(`${result.transport} ${result.status}: ${result.error.message}`, 'red', options.color));
+    const nginx = result.topology?.nginx;
+    if (nginx && nginx.errorLogLines > 0) {
+      lines.push(paint(`warning: ${result.transport}: nginx logged ${nginx.errorLogLines} lines at warn level or above, the last: ${nginx.lastErrorLogLine}`, 'yellow', options.color));
+    }
     if (result.clients.failed > 0) {
       lines.push(paint(`warning: ${result.transport}: ${result.clients.failed} clients failed to connect (${describeErrors(result.clients.errors)})`, 'yellow', options.color));
     }

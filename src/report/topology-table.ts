@@ -56,6 +56,7 @@ export const TOPOLOGY_ROWS: TopologyRow[] = [
   { label: 'Redis RSS', cell: withTopology((t) => (t.redis?.private ? formatBytes(t.redis.rssBytes) : NONE)) },
   { label: 'nginx CPU, % of one core', cell: withTopology((t) => (t.nginx ? formatPercent(t.nginx.cpuPercent) : NONE)) },
   { label: 'nginx RSS, all processes', cell: withTopology((t) => (t.nginx ? formatBytes(t.nginx.rssBytes) : NONE)) },
+  { label: 'nginx error log lines', cell: withTopology((t) => (t.nginx ? formatCount(t.nginx.errorLogLines) : NONE)) },
   { label: 'baseline p50 (1 instance, no bus/proxy)', cell: withTopology(describeBaseline) },
   { label: 'baseline p99', cell: withTopology((t) => (t.baseline ? formatMs(t.baseline.latencyP99Ms) : 'not run')) },
   { label: 'baseline generator saturated', cell: withTopology((t) => (t.baseline ? (t.baseline.generatorSaturated ? 'YES' : 'no') : NONE)) },

@@ -44,7 +44,13 @@ export interface TopologyResult {
     failure?: string;
   };
   /** Present with a proxy. */
-  nginx?: SideProcessFigures & { workers: number; workerConnections: number };
+  nginx?: SideProcessFigures & {
+    workers: number;
+    workerConnections: number;
+    /** Lines in nginx's error log (warn level and above), for example "worker_connections are not enough". */
+    errorLogLines: number;
+    lastErrorLogLine?: string;
+  };
   /** Present when a baseline ran. */
   baseline?: BaselineFigures;
   /** This result minus the baseline, ms: what the bus and the proxy add. */
