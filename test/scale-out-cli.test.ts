@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { scenarioHash } from '../src/scenarios/identity.js';
+import { DEFAULT_SETTINGS, type RunSettings } from '../src/scenarios/settings.js';
 import { fakeIo } from './helpers/fake-io.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'rtbench-scale-out-cli-'));
@@ -15,7 +17,7 @@ describe('rtbench run scale-out options', () => {
     const io = fakeIo(workDir);
 
     expect(await main(['run', '--help'], io)).toBe(0);
-    for (const option of ['--instances <count>', '--bus <kind>', '--redis-url <url>', '--allow-remote-redis', '--proxy <kind>', '--no-baseline']) {
+    for (const option of ['--instances <count>', '--bus <kind>', '--redis-url <url>', '--allow-remote-redis', '--proxy <kind>', '--no-single-instance-run']) {
       expect(io.out).toContain(option);
     }
   });
@@ -79,5 +81,28 @@ describe('rtbench proxy-config', () => {
 
     expect(await main(['proxy-config', '--upstreams', '127.0.0.1'], io)).toBe(2);
     expect(io.err).toContain('expected HOST:PORT, for example 127.0.0.1:8081, not "127.0.0.1"');
+  });
+});
+
+describe('scenario hash with topology', () => {
+  it('ignores the default topology', () => {
+    const withoutTopology: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+    for (const key of ['instances', 'bus', 'proxy', 'allowRemoteRedis', 'singleInstanceRun']) delete withoutTopology[key];
+
+    expect(scenarioHash(DEFAULT_SETTINGS)).toBe(scenarioHash(withoutTopology as unknown as RunSettings));
+  });
+
+  it('changes with instances, bus and proxy', () => {
+    const base = scenarioHash(DEFAULT_SETTINGS);
+
+    expect(scenarioHash({ ...DEFAULT_SETTINGS, instances: 2, bus: 'redis' })).not.toBe(base);
+    expect(scenarioHash({ ...DEFAULT_SETTINGS, proxy: 'nginx' })).not.toBe(base);
+    expect(scenarioHash({ ...DEFAULT_SETTINGS, bus: 'redis' })).not.toBe(base);
+  });
+
+  it('ignores where Redis runs', () => {
+    const scaled: RunSettings = { ...DEFAULT_SETTINGS, instances: 2, bus: 'redis' };
+
+    expect(scenarioHash({ ...scaled, redisUrl: 'redis://127.0.0.1:6379', singleInstanceRun: false })).toBe(scenarioHash(scaled));
   });
 });

@@ -19,7 +19,7 @@ function daemonFolders(): string[] {
 
 /** Starts rtbench with two instances over a private Redis behind nginx, for one SSE run of 30 s. */
 function startRtbench(out: string): ChildProcess {
-  const args = ['run', '--clients', '50', '--transports', 'sse', '--instances', '2', '--proxy', 'nginx', '--no-baseline', '--no-floor'];
+  const args = ['run', '--clients', '50', '--transports', 'sse', '--instances', '2', '--proxy', 'nginx', '--no-single-instance-run', '--no-floor'];
   return spawn(join(PACKAGE_ROOT, 'bin', 'rtbench'), [...args, '--warmup', '0.5', '--duration', '30', '--rate', '5', '--out', out], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

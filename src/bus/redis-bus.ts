@@ -188,7 +188,7 @@ export class RedisBus {
     if (this.window && seq >= this.window.first && seq <= this.window.last) {
       recordNs(this.hopHistogram, Number(receivedNs - sentNs));
     }
-    this.publisher.deliver({ seq, json: payload.slice(sentEnd + 1) });
+    this.publisher.deliver({ seq, json: payload.slice(sentEnd + 1) }, receivedNs);
   }
 
   /**

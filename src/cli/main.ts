@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { RtbenchError } from '../errors.js';
 import { TOOL_VERSION } from '../paths.js';
 import { proxyConfigCommand } from './commands/proxy-config.js';
+import { compareCommand } from './commands/compare.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { ExitCode, EXIT_CODE_HELP, type ExitCodeValue } from './exit-codes.js';
@@ -23,6 +25,8 @@ export function buildProgram(io: CliIo, argv: readonly string[], setExitCode: (c
   program.addCommand(runCommand(io, argv, setExitCode));
   program.addCommand(serveCommand(io, setExitCode));
   program.addCommand(proxyConfigCommand(io, setExitCode));
+  program.addCommand(compareCommand(io, setExitCode));
+  program.addCommand(reportCommand(io, setExitCode));
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   }

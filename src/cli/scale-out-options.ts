@@ -8,10 +8,10 @@ export interface ScaleOutFlags {
   redisUrl?: string;
   allowRemoteRedis: boolean;
   proxy: ProxyKind;
-  baseline: boolean;
+  singleInstanceRun: boolean;
 }
 
-/** Adds the options that lay out the server side: instances, bus, Redis, proxy, baseline. */
+/** Adds the options that lay out the server side: instances, bus, Redis, proxy, and the single-instance comparison run. */
 export function addScaleOutOptions(command: Command): Command {
   return command
     .addOption(new Option('--instances <count>', 'reference-server processes per transport; clients are spread over them').argParser(integerInRange(1, 64)).default(1))
@@ -23,7 +23,7 @@ export function addScaleOutOptions(command: Command): Command {
         .argParser(oneOf(['none', 'nginx', 'nginx-defaults']))
         .default('none'),
     )
-    .addOption(new Option('--no-baseline', 'with --instances, --bus redis or --proxy: skip the single-instance run that the added latency is measured against'));
+    .addOption(new Option('--no-single-instance-run', 'with --instances, --bus redis or --proxy: skip the run with one instance and no bus or proxy that the added latency is measured against'));
 }
 
 export function topologyFromFlags(flags: ScaleOutFlags): TopologySettings {
@@ -34,6 +34,6 @@ export function topologyFromFlags(flags: ScaleOutFlags): TopologySettings {
     redisUrl: flags.redisUrl,
     allowRemoteRedis: flags.allowRemoteRedis,
     proxy: flags.proxy,
-    baseline: flags.baseline,
+    singleInstanceRun: flags.singleInstanceRun,
   };
 }

@@ -3,15 +3,18 @@ import { TOOL_VERSION } from '../paths.js';
 import { describeEnvironment } from '../report/environment.js';
 import { REPORT_SCHEMA_VERSION, type Report, type TransportResult } from '../report/types.js';
 import type { RunSettings } from '../scenarios/settings.js';
+import { scenarioIdentity, type ScenarioSource } from '../scenarios/identity.js';
 import { aggregateRuns } from './aggregate.js';
 import { checkCapacity } from './limits.js';
 import type { RunHooks } from './transport-run.js';
 import { checkTopology } from './topology-checks.js';
-import { runTransportWithBaseline } from './topology-run.js';
+import { runWithSingleInstance } from './topology-run.js';
 
 export interface RunOptions extends RunHooks {
   /** The command line, recorded in the report. */
   command?: string[];
+  /** The scenario file behind the settings; default: a run built from options alone. */
+  scenario?: ScenarioSource;
   /** Called after every transport run with the report so far, so a partial report can be written. */
   onPartialReport?: (report: Report) => Promise<void> | void;
 }
@@ -34,6 +37,7 @@ export async function runBenchmark(settings: RunSettings, options: RunOptions = 
     status: 'completed',
     environment: describeEnvironment(),
     settings: redactSettings(settings),
+    scenario: scenarioIdentity(settings, options.scenario),
     results: [],
   };
   const runs: TransportResult[] = [];
@@ -41,7 +45,7 @@ export async function runBenchmark(settings: RunSettings, options: RunOptions = 
   for (let round = 0; round < settings.repeat && !options.signal?.aborted; round++) {
     for (const transport of settings.transports) {
       if (options.signal?.aborted) break;
-      runs.push(await runTransportWithBaseline(transport, settings, options));
+      runs.push(await runWithSingleInstance(transport, settings, options));
       summarizeRuns(report, runs, settings);
       await options.onPartialReport?.(report);
     }

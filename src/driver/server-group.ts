@@ -3,13 +3,14 @@ import type { ManagedChild } from '../child/child-process.js';
 import { DaemonGuard } from '../child/daemon.js';
 import type { BusFailure, RedisBusOptions } from '../bus/redis-bus.js';
 import { PrivateRedis } from '../bus/redis-server.js';
+import type { LatencySummary } from '../metrics/histogram.js';
 import { sampleProcess, type ProcessSample } from '../metrics/proc-stats.js';
 import { NginxProxy } from '../proxy/nginx-process.js';
 import type { ServerStats } from '../server/reference-server.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportName } from '../transports/types.js';
 import { abortReason } from './abortable.js';
-import { serverOptionsFor, startServerChild } from './children.js';
+import { serverOptionsFor, startServerChild, type MemorySample } from './children.js';
 
 /** The Redis a group's instances share. */
 export interface GroupRedis {
@@ -30,9 +31,10 @@ export interface SideSamples {
  * With one instance, the in-process bus and no proxy it is exactly one
  * server process, as before scale-out existed.
  *
- * Requests to the publisher (publish, stop-publishing, lag-summary) go to
- * instance 0, which runs the one schedule; set-lag-window goes to every
- * instance. Stats and process samples are summed over the instances.
+ * Requests to the publisher (publish, stop-publishing) go to instance 0,
+ * which runs the one schedule; set-lag-window goes to every instance, and
+ * lag-summary combines them. Stats and process samples are summed over the
+ * instances.
  */
 export class ServerGroup {
   readonly instances: ManagedChild[] = [];
@@ -88,7 +90,21 @@ export class ServerGroup {
       await Promise.all(this.instances.map((child) => child.request(method, params, timeoutMs)));
       return undefined as Result;
     }
+    if (method === 'lag-summary') return (await this.lagSummary(timeoutMs)) as Result;
     return this.instances[0].request<Result>(method, params, timeoutMs);
+  }
+
+  /**
+   * The send lag of instance 0, which runs the schedule, and the fan-out
+   * time of the instance with the highest fan-out p99: every client waits
+   * for its own instance, so the slowest one bounds the delivery.
+   */
+  private async lagSummary(timeoutMs?: number): Promise<{ sendLag: LatencySummary; fanOut: LatencySummary }> {
+    const all = await Promise.all(
+      this.instances.map((child) => child.request<{ sendLag: LatencySummary; fanOut: LatencySummary }>('lag-summary', {}, timeoutMs)),
+    );
+    const slowest = all.reduce((worst, summary) => (summary.fanOut.p99 > worst.fanOut.p99 ? summary : worst));
+    return { sendLag: all[0].sendLag, fanOut: slowest.fanOut };
   }
 
   /** Stats summed over the instances. */
@@ -108,10 +124,10 @@ export class ServerGroup {
     return sumSamples(this.instances.map((child) => sampleProcess(child.pid)));
   }
 
-  /** Memory of the instances after a forced garbage collection in each. */
-  async sampleAfterGc(): Promise<{ sample: ProcessSample | undefined; stats: ServerStats }> {
+  /** Memory of the instances after a forced garbage collection in each, summed. */
+  async sampleAfterGc(): Promise<MemorySample> {
     const stats = await this.stats(true);
-    return { sample: sumSamples(this.instances.map((child) => sampleProcess(child.pid))), stats };
+    return { process: sumSamples(this.instances.map((child) => sampleProcess(child.pid))), heap: stats.heap };
   }
 
   /** Stops nginx, the instances, Redis and the guard, in that order; safe to call twice. */
@@ -199,7 +215,7 @@ function sumStats(all: ServerStats[]): ServerStats {
     bytesWritten: 0,
     connectionsAccepted: 0,
     openConnections: 0,
-    heapUsedBytes: 0,
+    heap: { heapUsedBytes: 0, youngGenerationBytes: 0 },
     counters: {} as ServerStats['counters'],
   };
   for (const stats of all) {
@@ -207,7 +223,8 @@ function sumStats(all: ServerStats[]): ServerStats {
     total.bytesWritten += stats.bytesWritten;
     total.connectionsAccepted += stats.connectionsAccepted;
     total.openConnections += stats.openConnections;
-    total.heapUsedBytes += stats.heapUsedBytes;
+    total.heap.heapUsedBytes += stats.heap.heapUsedBytes;
+    total.heap.youngGenerationBytes += stats.heap.youngGenerationBytes;
     const counters = total.counters as unknown as Record<string, number>;
     for (const [name, value] of Object.entries(stats.counters)) counters[name] = (counters[name] ?? 0) + value;
   }

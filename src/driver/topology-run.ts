@@ -6,41 +6,41 @@ import { runTransport, type RunHooks } from './transport-run.js';
 
 /**
  * Runs one transport in the requested topology. When that topology has
- * several instances, a bus or a proxy, and the baseline is on, first runs
- * the same load against one instance with no bus and no proxy, so the
- * result can state the latency the topology adds. Both runs share every
- * other setting, and the baseline runs first so both see the same machine
- * state as closely as two runs in a row can.
+ * several instances, a bus or a proxy, and the single-instance run is on,
+ * first runs the same load against one instance with no bus and no proxy,
+ * so the result can state the latency the topology adds. Both runs share
+ * every other setting, and they run back to back so both see the machine
+ * in as similar a state as two runs in a row can.
  */
-export async function runTransportWithBaseline(transport: TransportName, settings: RunSettings, hooks: RunHooks = {}): Promise<TransportResult> {
-  if (!isScaledOut(settings) || !settings.baseline) return runTransport(transport, settings, hooks);
+export async function runWithSingleInstance(transport: TransportName, settings: RunSettings, hooks: RunHooks = {}): Promise<TransportResult> {
+  if (!isScaledOut(settings) || !settings.singleInstanceRun) return runTransport(transport, settings, hooks);
 
-  const baseline = await runTransport(transport, singleInstance(settings), hooks);
-  // An interrupted baseline ends the transport here, and its result records the interruption.
-  if (hooks.signal?.aborted) return baseline;
+  const single = await runTransport(transport, singleInstance(settings), hooks);
+  // An interrupted single-instance run ends the transport here, and its result records the interruption.
+  if (hooks.signal?.aborted) return single;
 
   const result = await runTransport(transport, settings, hooks);
-  attachBaseline(result, baseline);
+  attachSingleInstance(result, single);
   // NOTE: with --repeat, the aggregated result keeps the topology figures
-  // (bus hop, baseline, added latency) of the last repeat only.
+  // (bus hop, single-instance run, added latency) of the last repeat only.
   return result;
 }
 
-/** Records the baseline's latency in `result.topology` and what the topology adds over it. */
-export function attachBaseline(result: TransportResult, baseline: TransportResult): void {
+/** Records the single-instance run's latency in `result.topology` and what the topology adds over it. */
+export function attachSingleInstance(result: TransportResult, single: TransportResult): void {
   if (!result.topology) return;
-  const floor = baseline.floor?.latencyP50Ms ?? null;
-  result.topology.baseline = {
-    status: baseline.status,
-    latencyP50Ms: baseline.latencyMs.p50,
-    latencyP99Ms: baseline.latencyMs.p99,
+  const floor = single.floor?.latencyP50Ms ?? null;
+  result.topology.singleInstance = {
+    status: single.status,
+    latencyP50Ms: single.latencyMs.p50,
+    latencyP99Ms: single.latencyMs.p99,
     floorP50Ms: floor,
-    generatorSaturated: baseline.generator.saturated,
+    generatorSaturated: single.generator.saturated,
   };
-  if (baseline.status !== 'completed' || result.latencyMs.count === 0) return;
+  if (single.status !== 'completed' || result.latencyMs.count === 0) return;
   result.topology.addedLatencyMs = {
-    p50: round(result.latencyMs.p50 - baseline.latencyMs.p50),
-    p99: round(result.latencyMs.p99 - baseline.latencyMs.p99),
+    p50: round(result.latencyMs.p50 - single.latencyMs.p50),
+    p99: round(result.latencyMs.p99 - single.latencyMs.p99),
     floorP50: floor !== null && result.floor ? round(result.floor.latencyP50Ms - floor) : null,
   };
 }

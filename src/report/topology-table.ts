@@ -35,10 +35,10 @@ function describeProxy(topology: TopologyResult): string {
   return `${topology.proxy}, ${topology.nginx.workers} workers`;
 }
 
-function describeBaseline(topology: TopologyResult): string {
-  if (!topology.baseline) return 'not run';
-  if (topology.baseline.status !== 'completed') return topology.baseline.status;
-  return formatMs(topology.baseline.latencyP50Ms);
+function describeSingleInstance(topology: TopologyResult): string {
+  if (!topology.singleInstance) return 'not run';
+  if (topology.singleInstance.status !== 'completed') return topology.singleInstance.status;
+  return formatMs(topology.singleInstance.latencyP50Ms);
 }
 
 /**
@@ -57,9 +57,9 @@ export const TOPOLOGY_ROWS: TopologyRow[] = [
   { label: 'nginx CPU, % of one core', cell: withTopology((t) => (t.nginx ? formatPercent(t.nginx.cpuPercent) : NONE)) },
   { label: 'nginx RSS, all processes', cell: withTopology((t) => (t.nginx ? formatBytes(t.nginx.rssBytes) : NONE)) },
   { label: 'nginx error log lines', cell: withTopology((t) => (t.nginx ? formatCount(t.nginx.errorLogLines) : NONE)) },
-  { label: 'baseline p50 (1 instance, no bus/proxy)', cell: withTopology(describeBaseline) },
-  { label: 'baseline p99', cell: withTopology((t) => (t.baseline ? formatMs(t.baseline.latencyP99Ms) : 'not run')) },
-  { label: 'baseline generator saturated', cell: withTopology((t) => (t.baseline ? (t.baseline.generatorSaturated ? 'YES' : 'no') : NONE)) },
+  { label: '1 instance, no bus/proxy: p50', cell: withTopology(describeSingleInstance) },
+  { label: '1 instance, no bus/proxy: p99', cell: withTopology((t) => (t.singleInstance ? formatMs(t.singleInstance.latencyP99Ms) : 'not run')) },
+  { label: '1 instance: generator saturated', cell: withTopology((t) => (t.singleInstance ? (t.singleInstance.generatorSaturated ? 'YES' : 'no') : NONE)) },
   { label: 'added latency p50', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.p50)) },
   { label: 'added latency p99', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.p99)) },
   { label: 'added at 1 subscriber (floor p50)', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.floorP50)) },

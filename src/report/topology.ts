@@ -10,12 +10,12 @@ export interface SideProcessFigures {
 }
 
 /** Figures of the single-instance run (no bus, no proxy) that a scaled-out result is compared with. */
-export interface BaselineFigures {
+export interface SingleInstanceFigures {
   status: string;
   latencyP50Ms: number;
   latencyP99Ms: number;
   floorP50Ms: number | null;
-  /** The load generator was saturated in the baseline run, so its latency measures the generator too. */
+  /** The load generator was saturated in the single-instance run, so its latency measures the generator too. */
   generatorSaturated: boolean;
 }
 
@@ -51,8 +51,8 @@ export interface TopologyResult {
     errorLogLines: number;
     lastErrorLogLine?: string;
   };
-  /** Present when a baseline ran. */
-  baseline?: BaselineFigures;
-  /** This result minus the baseline, ms: what the bus and the proxy add. */
+  /** Present when the single-instance run ran. */
+  singleInstance?: SingleInstanceFigures;
+  /** This result minus the single-instance run, ms: what the instances, the bus and the proxy add. */
   addedLatencyMs?: { p50: number; p99: number; floorP50: number | null };
 }

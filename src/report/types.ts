@@ -2,6 +2,8 @@ import type { LatencySummary } from '../metrics/histogram.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportName } from '../transports/types.js';
 import type { TopologyResult } from './topology.js';
+import type { ScenarioIdentity } from '../scenarios/identity.js';
+import type { ThresholdOutcome } from './thresholds.js';
 
 /** Bumped whenever a field is renamed or removed; adding fields keeps the version. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -20,7 +22,7 @@ export interface TransportResult {
   transport: TransportName;
   clientImplementation: string;
   status: ResultStatus;
-  /** Why the run failed or stopped early; absent when completed. */
+  /** The reason the run failed or stopped early; absent when completed. */
   error?: { code: string; message: string };
   /** Phase reached: setup, connect, measure, drain, done. */
   phase: string;
@@ -49,8 +51,11 @@ export interface TransportResult {
     rssBaseBytes: number | null;
     rssIdleBytes: number | null;
     rssPeakBytes: number | null;
+    /** RSS growth per connection after a full GC, without V8's young generation (empty after GC). */
     memoryPerConnectionBytes: number | null;
     cpuPercent: number | null;
+    /** Time the server's loop spends handing one message to every subscriber's socket, ms. */
+    fanOutMs: { p50: number; p99: number; max: number } | null;
     rejected: number;
     subscribersAtEnd: number | null;
     exit?: string;
@@ -93,8 +98,12 @@ export interface Report {
   status: ResultStatus;
   environment: EnvironmentInfo;
   settings: RunSettings;
+  /** Identity of the measured workload; `compare` rejects a baseline with another hash. */
+  scenario: ScenarioIdentity;
   /** One per transport; with --repeat, the medians. */
   results: TransportResult[];
   /** Every single run, in the order they ran; present with --repeat. */
   runs?: TransportResult[];
+  /** Outcome of every --threshold, per transport; present when thresholds were given. */
+  thresholds?: ThresholdOutcome[];
 }

@@ -26,7 +26,7 @@ export interface TopologySettings {
    * report can state the latency the topology adds. Only used when the
    * topology differs from that.
    */
-  baseline: boolean;
+  singleInstanceRun: boolean;
 }
 
 export const DEFAULT_TOPOLOGY: TopologySettings = {
@@ -34,7 +34,7 @@ export const DEFAULT_TOPOLOGY: TopologySettings = {
   bus: 'memory',
   allowRemoteRedis: false,
   proxy: 'none',
-  baseline: true,
+  singleInstanceRun: true,
 };
 
 /** Whether the settings differ from one instance with an in-process bus and no proxy. */
@@ -42,7 +42,7 @@ export function isScaledOut(topology: TopologySettings): boolean {
   return topology.instances > 1 || topology.bus !== 'memory' || topology.proxy !== 'none';
 }
 
-/** The same settings with one instance, the in-process bus and no proxy: the baseline a scaled-out run is compared with. */
+/** The same settings with one instance, the in-process bus and no proxy: the run a scaled-out run is compared with. */
 export function singleInstance<T extends TopologySettings>(settings: T): T {
   return { ...settings, instances: 1, bus: 'memory', redisUrl: undefined, proxy: 'none' };
 }

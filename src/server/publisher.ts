@@ -39,6 +39,7 @@ export class Publisher {
   private stallDone = false;
   private lagWindow: SeqRange | undefined;
   private lagHistogram: Histogram = createHistogram();
+  private fanOutHistogram: Histogram = createHistogram();
   private outlet: PublishOutlet | undefined;
 
   constructor(private readonly options: PublisherOptions) {
@@ -60,10 +61,25 @@ export class Publisher {
     this.outlet = outlet;
   }
 
-  /** Stores a message in the history and hands it to the transport's fan-out. */
-  deliver(message: StoredMessage): void {
+  /**
+   * Stores a message in the history and hands it to the transport's
+   * fan-out. `startNs` is when this instance began sending it: the send
+   * time here, or the arrival from a bus. The fan-out time counts from it.
+   */
+  deliver(message: StoredMessage, startNs: bigint = process.hrtime.bigint()): void {
     this.history.push(message);
     for (const listener of this.listeners) listener(message);
+
+    if (this.inLagWindow(message.seq)) {
+      // node:http corks each response and flushes it in a nextTick queued
+      // during the fan-out. A tick queued now runs after all of them, so the
+      // fan-out time includes those writes for every transport alike.
+      process.nextTick(() => recordNs(this.fanOutHistogram, Number(process.hrtime.bigint() - startNs)));
+    }
+  }
+
+  private inLagWindow(seq: number): boolean {
+    return this.lagWindow !== undefined && seq >= this.lagWindow.first && seq <= this.lagWindow.last;
   }
 
   /** Starts a schedule at `rate` messages per second from the next sequence number. */
@@ -90,14 +106,19 @@ export class Publisher {
     return this.schedule !== undefined;
   }
 
-  /** Records send lag (actual send time minus due time) only for messages in this range. */
+  /**
+   * Records, only for messages in this range, the send lag (actual send time
+   * minus due time) and the fan-out time (from the start of the send until
+   * the transport has handed the message to every subscriber's socket).
+   */
   setLagWindow(range: SeqRange): void {
     this.lagWindow = range;
     this.lagHistogram = createHistogram();
+    this.fanOutHistogram = createHistogram();
   }
 
-  lagSummary(): LatencySummary {
-    return summarize(this.lagHistogram);
+  lagSummary(): { sendLag: LatencySummary; fanOut: LatencySummary } {
+    return { sendLag: summarize(this.lagHistogram), fanOut: summarize(this.fanOutHistogram) };
   }
 
   private tick(): void {
@@ -138,11 +159,9 @@ export class Publisher {
 
     const message: StoredMessage = { seq, json: encodeMessage(seq, due, this.payload) };
     if (this.outlet) this.outlet(message, sentNs);
-    else this.deliver(message);
+    else this.deliver(message, sentNs);
 
-    if (this.lagWindow && seq >= this.lagWindow.first && seq <= this.lagWindow.last) {
-      recordNs(this.lagHistogram, Number(sentNs - due));
-    }
+    if (this.inLagWindow(seq)) recordNs(this.lagHistogram, Number(sentNs - due));
   }
 
   private maybeStall(schedule: Schedule): void {

@@ -6,19 +6,13 @@
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
 import { RedisBus, type RedisBusOptions } from '../bus/redis-bus.js';
+import { collectGarbage } from '../metrics/heap.js';
 import type { SeqRange } from './schedule.js';
 import { ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
 
 /** The options of one server process: a reference server, and the Redis bus when instances share one. */
 export interface ServerProcessOptions extends ReferenceServerOptions {
   bus?: RedisBusOptions;
-}
-
-/** Releases garbage so that RSS reflects live memory; run twice because one pass can leave weak references. */
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  gc?.();
 }
 
 async function main(): Promise<void> {

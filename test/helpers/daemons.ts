@@ -27,7 +27,7 @@ export async function startTestRedis(): Promise<TestRedis> {
   };
 }
 
-/** Settings for a short run: no floor, no baseline, 1 s warm-up, 2 s window. */
+/** Settings for a short run: no floor, no single-instance comparison run, 1 s warm-up, 2 s window. */
 export function shortRun(overrides: Partial<RunSettings>): RunSettings {
   return {
     ...DEFAULT_SETTINGS,
@@ -38,7 +38,7 @@ export function shortRun(overrides: Partial<RunSettings>): RunSettings {
     drainSec: 1,
     connectTimeoutSec: 10,
     floor: false,
-    baseline: false,
+    singleInstanceRun: false,
     ...overrides,
   };
 }

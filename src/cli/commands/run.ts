@@ -14,8 +14,9 @@ import { ProgressLine } from '../progress.js';
 import { addScaleOutOptions, topologyFromFlags, type ScaleOutFlags } from '../scale-out-options.js';
 import { checkTopology } from '../../driver/topology-checks.js';
 import { resolve } from 'node:path';
+import { evaluateGates, gateExitCode, gateOptions, prepareGates, publishGates, type GateFlags } from '../gates.js';
 
-interface RunFlags extends ScaleOutFlags {
+interface RunFlags extends GateFlags, ScaleOutFlags {
   transports: RunSettings['transports'];
   clients: number;
   rate: number;
@@ -65,6 +66,7 @@ export function runCommand(io: CliIo, argv: readonly string[], setExitCode: (cod
     .action(async (flags: RunFlags) => {
       setExitCode(await executeRun(io, flags, ['rtbench', ...argv]));
     });
+  for (const option of gateOptions()) command.addOption(option);
   return addScaleOutOptions(command);
 }
 
@@ -94,6 +96,7 @@ async function executeRun(io: CliIo, flags: RunFlags, command: string[]): Promis
   const settings = toSettings(flags);
   checkCapacity(settings.clients);
   checkTopology(settings, io.env.PATH);
+  const gates = await prepareGates(io, flags, settings);
 
   const reportPath = resolve(io.cwd, flags.out ?? defaultReportPath(new Date().toISOString()));
   const controller = new AbortController();
@@ -113,10 +116,13 @@ async function executeRun(io: CliIo, flags: RunFlags, command: string[]): Promis
     progress?.clear();
   }
   if (controller.signal.aborted) report.status = 'interrupted';
+  const verdict = evaluateGates(report, gates);
   await writeReport(reportPath, report);
 
   printReport(io, report, flags, reportPath);
-  return exitCodeFor(report, flags.strict);
+  await publishGates(io, report, verdict, flags, { quiet: flags.quiet, json: flags.json });
+  const runCode = exitCodeFor(report, flags.strict);
+  return runCode === ExitCode.OK ? gateExitCode(verdict) : runCode;
 }
 
 function printReport(io: CliIo, report: Report, flags: RunFlags, reportPath: string): void {
@@ -132,7 +138,7 @@ function printReport(io: CliIo, report: Report, flags: RunFlags, reportPath: str
   if (!flags.quiet) io.stderr(`report written to ${reportPath}\n`);
 }
 
-function exitCodeFor(report: Report, strict: boolean): ExitCodeValue {
+export function exitCodeFor(report: Report, strict: boolean): ExitCodeValue {
   if (report.status === 'interrupted') return ExitCode.INTERRUPTED;
   if (report.status === 'failed') return ExitCode.RUN_FAILED;
   if (strict && report.results.some((result) => result.generator.saturated)) return ExitCode.GENERATOR_SATURATED;
