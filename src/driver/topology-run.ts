@@ -36,6 +36,7 @@ export function attachSingleInstance(result: TransportResult, single: TransportR
     latencyP99Ms: single.latencyMs.p99,
     floorP50Ms: floor,
     generatorSaturated: single.generator.saturated,
+    result: single,
   };
   if (single.status !== 'completed' || result.latencyMs.count === 0) return;
   result.topology.addedLatencyMs = {

@@ -1,5 +1,6 @@
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { BusKind, ProxyKind } from '../scenarios/topology.js';
+import type { TransportResult } from './types.js';
 
 /** A process next to the instances (Redis, nginx): its memory and CPU over the measured window. */
 export interface SideProcessFigures {
@@ -17,6 +18,8 @@ export interface SingleInstanceFigures {
   floorP50Ms: number | null;
   /** The load generator was saturated in the single-instance run, so its latency measures the generator too. */
   generatorSaturated: boolean;
+  /** Everything the single-instance run measured, for a side-by-side comparison. */
+  result: TransportResult;
 }
 
 /** Layout of the server side of one transport run, and its cost. */

@@ -27,6 +27,8 @@ const TIMER_SLACK_NS = 1_000_000n;
  * schedule, serializes each message once, stores it in the history and hands
  * it to the transport's fan-out. When the event loop stalls, every message
  * that fell due meanwhile goes out at once, each carrying its own due time.
+ * With several instances, only one runs the schedule and routes each message
+ * through a bus (routeThrough), and every instance delivers what arrives.
  */
 export class Publisher {
   readonly history: MessageHistory;
