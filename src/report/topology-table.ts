@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, formatMs, formatPercent } from './format.js';
+import { formatCount, formatMiB, formatMs, formatPercent } from './format.js';
 import type { TopologyResult } from './topology.js';
 import type { TransportResult } from './types.js';
 
@@ -14,7 +14,7 @@ function withTopology(read: (topology: TopologyResult) => string): (result: Tran
   return (result) => (result.topology ? read(result.topology) : NONE);
 }
 
-/** Formats a signed difference in ms, so an added latency reads "+1.20 ms" and a saving "-0.40 ms". */
+/** Formats a signed difference in ms, so an added latency reads "+1.20" and a saving "-0.40". */
 function formatDelta(value: number | null | undefined): string {
   if (value === null || value === undefined) return 'n/a';
   return value >= 0 ? `+${formatMs(value)}` : `-${formatMs(-value)}`;
@@ -49,20 +49,20 @@ export const TOPOLOGY_ROWS: TopologyRow[] = [
   { label: 'instances (subscribers each)', cell: withTopology(describeInstances) },
   { label: 'bus', cell: withTopology(describeBus) },
   { label: 'proxy', cell: withTopology(describeProxy) },
-  { label: 'bus hop p50, publish to instance', cell: withTopology((t) => (t.redis ? formatMs(t.redis.hopMs.p50) : NONE)) },
-  { label: 'bus hop p99', cell: withTopology((t) => (t.redis ? formatMs(t.redis.hopMs.p99) : NONE)) },
+  { label: 'bus hop p50, publish to instance (ms)', cell: withTopology((t) => (t.redis ? formatMs(t.redis.hopMs.p50) : NONE)) },
+  { label: 'bus hop p99 (ms)', cell: withTopology((t) => (t.redis ? formatMs(t.redis.hopMs.p99) : NONE)) },
   { label: 'messages an instance missed on the bus', cell: withTopology((t) => (t.redis ? formatCount(t.redis.missedByInstances + t.redis.publishFailed) : NONE)) },
-  { label: 'Redis CPU, % of one core', cell: withTopology((t) => (t.redis?.private ? formatPercent(t.redis.cpuPercent) : NONE)) },
-  { label: 'Redis RSS', cell: withTopology((t) => (t.redis?.private ? formatBytes(t.redis.rssBytes) : NONE)) },
-  { label: 'nginx CPU, % of one core', cell: withTopology((t) => (t.nginx ? formatPercent(t.nginx.cpuPercent) : NONE)) },
-  { label: 'nginx RSS, all processes', cell: withTopology((t) => (t.nginx ? formatBytes(t.nginx.rssBytes) : NONE)) },
+  { label: 'Redis CPU (% of one core)', cell: withTopology((t) => (t.redis?.private ? formatPercent(t.redis.cpuPercent) : NONE)) },
+  { label: 'Redis RSS (MiB)', cell: withTopology((t) => (t.redis?.private ? formatMiB(t.redis.rssBytes) : NONE)) },
+  { label: 'nginx CPU (% of one core)', cell: withTopology((t) => (t.nginx ? formatPercent(t.nginx.cpuPercent) : NONE)) },
+  { label: 'nginx RSS, all processes (MiB)', cell: withTopology((t) => (t.nginx ? formatMiB(t.nginx.rssBytes) : NONE)) },
   { label: 'nginx error log lines', cell: withTopology((t) => (t.nginx ? formatCount(t.nginx.errorLogLines) : NONE)) },
-  { label: '1 instance, no bus/proxy: p50', cell: withTopology(describeSingleInstance) },
-  { label: '1 instance, no bus/proxy: p99', cell: withTopology((t) => (t.singleInstance ? formatMs(t.singleInstance.latencyP99Ms) : 'not run')) },
+  { label: '1 instance, no bus/proxy: p50 (ms)', cell: withTopology(describeSingleInstance) },
+  { label: '1 instance, no bus/proxy: p99 (ms)', cell: withTopology((t) => (t.singleInstance ? formatMs(t.singleInstance.latencyP99Ms) : 'not run')) },
   { label: '1 instance: generator saturated', cell: withTopology((t) => (t.singleInstance ? (t.singleInstance.generatorSaturated ? 'YES' : 'no') : NONE)) },
-  { label: 'added latency p50', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.p50)) },
-  { label: 'added latency p99', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.p99)) },
-  { label: 'added at 1 subscriber (floor p50)', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.floorP50)) },
+  { label: 'added latency p50 (ms)', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.p50)) },
+  { label: 'added latency p99 (ms)', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.p99)) },
+  { label: 'added at 1 subscriber, floor p50 (ms)', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.floorP50)) },
 ];
 
 export const TOPOLOGY_TITLE = 'Scale-out: instances, bus and proxy';
