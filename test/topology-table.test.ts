@@ -25,7 +25,7 @@ function topology(overrides: Partial<TopologyResult> = {}): TopologyResult {
   };
 }
 
-/** The cells of the row whose label starts with `label`, one per transport. */
+/** Returns the cells of the row labelled `label`, one per transport. */
 function row(table: string, label: string): string[] {
   const line = table.split('\n').find((text) => text.includes(`  ${label}`));
   if (!line) return [];

@@ -5,10 +5,10 @@ import type { TransportName } from '../transports/types.js';
 import { runTransport, type RunHooks } from './transport-run.js';
 
 /**
- * Runs one transport in the requested topology. When that topology has
- * several instances, a bus or a proxy, and the single-instance run is on,
- * first runs the same load against one instance with no bus and no proxy,
- * so the result can state the latency the topology adds. Both runs share
+ * Runs one transport in the requested topology. A topology with several
+ * instances, a bus or a proxy first gets the same load against one
+ * instance with no bus and no proxy, unless the single-instance run is
+ * off, so the result can state the latency the topology adds. Both runs share
  * every other setting, and they run back to back so both see the machine
  * in as similar a state as two runs in a row can.
  */

@@ -41,6 +41,11 @@ function describeSingleInstance(topology: TopologyResult): string {
   return formatMs(topology.singleInstance.latencyP50Ms);
 }
 
+function describeSingleInstanceSaturation(topology: TopologyResult): string {
+  if (!topology.singleInstance) return NONE;
+  return topology.singleInstance.generatorSaturated ? 'YES' : 'no';
+}
+
 /**
  * The rows the comparison table adds when any transport ran with several
  * instances, the Redis bus or a proxy.
@@ -59,7 +64,7 @@ export const TOPOLOGY_ROWS: TopologyRow[] = [
   { label: 'nginx error log lines', cell: withTopology((t) => (t.nginx ? formatCount(t.nginx.errorLogLines) : NONE)) },
   { label: '1 instance, no bus/proxy: p50 (ms)', cell: withTopology(describeSingleInstance) },
   { label: '1 instance, no bus/proxy: p99 (ms)', cell: withTopology((t) => (t.singleInstance ? formatMs(t.singleInstance.latencyP99Ms) : 'not run')) },
-  { label: '1 instance: generator saturated', cell: withTopology((t) => (t.singleInstance ? (t.singleInstance.generatorSaturated ? 'YES' : 'no') : NONE)) },
+  { label: '1 instance: generator saturated', cell: withTopology(describeSingleInstanceSaturation) },
   { label: 'added latency p50 (ms)', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.p50)) },
   { label: 'added latency p99 (ms)', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.p99)) },
   { label: 'added at 1 subscriber, floor p50 (ms)', cell: withTopology((t) => formatDelta(t.addedLatencyMs?.floorP50)) },

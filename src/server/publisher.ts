@@ -16,7 +16,7 @@ export interface PublisherOptions {
 
 export type PublishListener = (message: StoredMessage) => void;
 
-/** Where scheduled messages go instead of this process's fan-out, with the time each was sent (hrtime ns). */
+/** Receiver of scheduled messages in place of this process's fan-out, with the time each was sent (hrtime ns). */
 export type PublishOutlet = (message: StoredMessage, sentNs: bigint) => void;
 
 /** Timers fire at most this early; the publisher then spins to the due time. */
