@@ -7,6 +7,7 @@ import { emitToParent, serveParentRequests } from '../child/ipc.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
 import type { SeqRange } from './schedule.js';
 import { ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
+import { ServerWorkload, type StartWorkloadRequest } from './workload-server.js';
 
 /** Releases garbage so that RSS reflects live memory; run twice because one pass can leave weak references. */
 function collectGarbage(): void {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   ignoreTerminalInterrupt();
   const options = JSON.parse(process.argv[2] ?? '{}') as ReferenceServerOptions;
   const server = await ReferenceServer.start(options);
+  const workload = new ServerWorkload(server.streams);
 
   async function shutdown(): Promise<void> {
     await server.close();
@@ -31,6 +33,9 @@ async function main(): Promise<void> {
       'stop-publishing': () => server.publisher.stop(),
       'set-lag-window': (range: SeqRange) => server.publisher.setLagWindow(range),
       'lag-summary': () => server.publisher.lagSummary(),
+      'start-workload': (request: StartWorkloadRequest) => workload.start(request),
+      'stop-workload': () => workload.stop(),
+      'workload-lag-summary': () => workload.lagSummary(),
       stats: (params: { gc?: boolean }) => {
         if (params.gc) collectGarbage();
         return server.stats();

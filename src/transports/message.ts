@@ -14,11 +14,22 @@
 export interface WireMessage {
   seq: number;
   due: string;
+  /** Index of the client that sent the message, on messages relayed to a room. */
+  from?: number;
   data?: string;
 }
 
 export function encodeMessage(seq: number, dueNs: bigint, data: string): string {
   return `{"seq":${seq},"due":"${dueNs}","data":${JSON.stringify(data)}}`;
+}
+
+/**
+ * A message a client sent to its room, as the server relays it: the
+ * sender's intended send time stays the `due` time, so latency covers the
+ * upstream path too. `dataJson` is the payload already serialized as JSON.
+ */
+export function encodeRelayedMessage(seq: number, due: string, from: number, dataJson: string): string {
+  return `{"seq":${seq},"due":"${due}","from":${from},"data":${dataJson}}`;
 }
 
 /** Parses one message; returns undefined for anything that is not one. */
