@@ -24,10 +24,10 @@ describe('DeliveryStats', () => {
     const stats = new DeliveryStats();
     stats.window = { first: 10, last: 19 };
 
-    stats.record(9, 'new', 1000);
-    stats.record(10, 'new', 1000);
-    stats.record(19, 'new', 1000);
-    stats.record(20, 'new', 1000);
+    stats.record(9, 'new', 1000, 0n);
+    stats.record(10, 'new', 1000, 0n);
+    stats.record(19, 'new', 1000, 0n);
+    stats.record(20, 'new', 1000, 0n);
 
     expect(stats.delivered).toBe(2);
     expect(stats.received).toBe(4);
@@ -38,8 +38,8 @@ describe('DeliveryStats', () => {
     const stats = new DeliveryStats();
     stats.window = { first: 0, last: 9 };
 
-    stats.record(5, 'late', 1000);
-    stats.record(5, 'duplicate', 1000);
+    stats.record(5, 'late', 1000, 0n);
+    stats.record(5, 'duplicate', 1000, 0n);
 
     expect(stats.delivered).toBe(1);
     expect(stats.outOfOrder).toBe(1);

@@ -24,6 +24,8 @@ export class Subscriber implements ClientEvents {
   constructor(
     private readonly owner: SubscriberOwner,
     private readonly delivery: DeliveryStats,
+    /** The client's index in the generator; chat messages carry it in `from`. */
+    readonly index: number,
   ) {}
 
   connect(): void {
@@ -39,8 +41,12 @@ export class Subscriber implements ClientEvents {
 
   onMessage(message: WireMessage, receivedNs: bigint): void {
     const arrival = this.tracker.observe(message.seq);
-    const latencyNs = Number(receivedNs - BigInt(message.due));
-    this.delivery.record(message.seq, arrival, latencyNs);
+    // The room relays a sender's message back to it too, so the room's
+    // sequence stays gap-free for every member; that echo is the sender's
+    // own message, not a delivery, and the expected count leaves it out.
+    if (message.from === this.index) return;
+    const dueNs = BigInt(message.due);
+    this.delivery.record(message.seq, arrival, Number(receivedNs - dueNs), dueNs);
   }
 
   onError(error: Error): void {
