@@ -45,4 +45,17 @@ describe('DeliveryStats', () => {
     expect(stats.outOfOrder).toBe(1);
     expect(stats.duplicated).toBe(1);
   });
+
+  it('counts topic messages by due time', () => {
+    const stats = new DeliveryStats();
+    stats.dueWindow = { startNs: 1_000n, endNs: 2_000n };
+
+    stats.record(0, 'new', 1000, 999n);
+    stats.record(1, 'new', 1000, 1_000n);
+    stats.record(2, 'new', 1000, 1_999n);
+    stats.record(3, 'new', 1000, 2_000n);
+
+    expect(stats.received).toBe(4);
+    expect(stats.delivered).toBe(2);
+  });
 });

@@ -1,4 +1,6 @@
+import type { CapacityReport } from '../capacity/types.js';
 import type { LatencySummary } from '../metrics/histogram.js';
+import type { ScenarioIdentity } from '../scenarios/identity.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportName } from '../transports/types.js';
 
@@ -38,7 +40,7 @@ export interface TransportResult {
     lost: number;
     duplicated: number;
     outOfOrder: number;
-    /** Messages due inside the window (per subscriber). */
+    /** Messages due inside the window: per subscriber on the broadcast stream, summed over every stream for topics and rooms. */
     windowMessages: number;
   };
   throughput: { deliveredPerSec: number; publishedPerSec: number };
@@ -90,8 +92,12 @@ export interface Report {
   status: ResultStatus;
   environment: EnvironmentInfo;
   settings: RunSettings;
+  /** The scenario file and the hash of the workload settings in effect. */
+  scenario?: ScenarioIdentity;
   /** One per transport; with --repeat, the medians. */
   results: TransportResult[];
   /** Every single run, in the order they ran; present with --repeat. */
   runs?: TransportResult[];
+  /** `rtbench capacity`: the largest load per transport and every step measured on the way. */
+  capacity?: CapacityReport;
 }

@@ -39,8 +39,8 @@ export function handlePublish(
   request.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
     if (bytes > maxBodyBytes) {
+      // The rest of the body is read and dropped; Connection: close ends the socket after the reply.
       reject(response, counters, 413, `the body exceeds ${maxBodyBytes} bytes`, { Connection: 'close' });
-      request.destroy();
       return;
     }
     chunks.push(chunk);
