@@ -1,0 +1,87 @@
+import Table from 'cli-table3';
+import { formatBytes, formatCount, formatMs, formatPercent, formatRate } from '../report/format.js';
+import type { Report, TransportResult } from '../report/types.js';
+import type { CapacityReport, CapacityStep, ServiceLevel, TransportCapacity } from './types.js';
+
+/** The service level in words, for table titles and messages. */
+export function describeServiceLevel(level: ServiceLevel): string {
+  const lost = level.maxLost === 0 ? 'no lost messages' : `at most ${level.maxLost} lost messages`;
+  const generator = level.allowSaturatedGenerator ? '' : ', generator not saturated';
+  return `p99 ≤ ${level.maxP99Ms} ms, ${lost}${generator}`;
+}
+
+const END_NOTES: Record<TransportCapacity['end'], string> = {
+  bisected: '',
+  'upper-bound': ' (every step passed up to the upper bound)',
+  'lower-bound': ' (no step passed down to the lower bound)',
+  'max-steps': ' (stopped at --max-steps)',
+  interrupted: ' (interrupted)',
+};
+
+/** The largest passing load per transport, with the figures measured at it, side by side. */
+export function renderCapacitySummary(report: Report): string {
+  const capacity = report.capacity as CapacityReport;
+  const columns = capacity.transports;
+  const table = new Table({ head: ['', ...columns.map((entry) => entry.transport)], style: { head: [], border: [], compact: true } });
+  table.push([{ colSpan: columns.length + 1, content: `Largest ${capacity.search.dimension === 'clients' ? 'client count' : 'rate'} meeting ${describeServiceLevel(capacity.serviceLevel)}` }]);
+
+  const format = (load: number | null) => formatLoad(load, capacity.unit);
+  const atMaximum = (entry: TransportCapacity) => report.results.find((result) => result.transport === entry.transport && entry.maximum !== null);
+  const figure = (read: (result: TransportResult) => string) => columns.map((entry) => {
+    const result = atMaximum(entry);
+    return result ? read(result) : 'n/a';
+  });
+
+  table.push(['  maximum', ...columns.map((entry) => `${format(entry.maximum)}${END_NOTES[entry.end]}`)]);
+  table.push(['  first failing step', ...columns.map((entry) => describeFirstFailure(entry, capacity.unit))]);
+  table.push(['  steps measured', ...columns.map((entry) => String(entry.curve.length))]);
+  table.push([{ colSpan: columns.length + 1, content: 'At the maximum' }]);
+  table.push(['  latency p50', ...figure((result) => formatMs(result.latencyMs.p50))]);
+  table.push(['  latency p99', ...figure((result) => formatMs(result.latencyMs.p99))]);
+  table.push(['  delivered per second', ...figure((result) => formatRate(result.throughput.deliveredPerSec, 'msg/s'))]);
+  table.push(['  lost', ...figure((result) => formatCount(result.messages.lost))]);
+  table.push(['  server CPU, % of one core', ...figure((result) => formatPercent(result.server.cpuPercent))]);
+  table.push(['  server RSS peak', ...figure((result) => formatBytes(result.server.rssPeakBytes))]);
+  table.push(['  generator CPU, % of one core', ...figure((result) => formatPercent(result.generator.cpuPercent))]);
+  return table.toString();
+}
+
+function describeFirstFailure(entry: TransportCapacity, unit: string): string {
+  if (entry.firstFailure === null) return 'none';
+  const step = entry.curve.find((point) => point.load === entry.firstFailure);
+  return `${formatLoad(entry.firstFailure, unit)}: ${step?.failures[0] ?? 'failed'}`;
+}
+
+/** One table per transport: every load measured, in order, with its figures and verdict. */
+export function renderCapacityCurves(report: Report): string {
+  const capacity = report.capacity as CapacityReport;
+  return capacity.transports.map((entry) => renderCurve(entry, capacity.unit)).join('\n');
+}
+
+function renderCurve(entry: TransportCapacity, unit: string): string {
+  const table = new Table({
+    head: [`${entry.transport}: ${unit}`, 'p50', 'p99', 'delivered/s', 'lost', 'server CPU', 'server RSS', 'verdict'],
+    style: { head: [], border: [], compact: true },
+  });
+  for (const step of entry.curve) table.push(curveRow(step, unit));
+  return table.toString();
+}
+
+function curveRow(step: CapacityStep, unit: string): string[] {
+  return [
+    formatLoad(step.load, unit),
+    formatMs(step.latencyP50Ms),
+    formatMs(step.latencyP99Ms),
+    formatRate(step.deliveredPerSec, '').trim(),
+    formatCount(step.lost),
+    formatPercent(step.serverCpuPercent),
+    formatBytes(step.serverRssPeakBytes),
+    step.passed ? 'pass' : `fail: ${step.failures.join('; ')}`,
+  ];
+}
+
+/** A load with its unit: "4,000 clients", "12.5 messages/s". */
+export function formatLoad(load: number | null, unit: string): string {
+  if (load === null) return 'none';
+  return unit === 'clients' ? `${formatCount(load)} clients` : `${load} ${unit}`;
+}
