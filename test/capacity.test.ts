@@ -13,7 +13,7 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 const PLAN: SearchPlan = { dimension: 'clients', start: 100, factor: 2, tolerance: 0.1, upperBound: 10_000, lowerBound: 1, maxSteps: 20 };
 
-/** A step that passes up to `limit`: the search logic alone, without runs. */
+/** Builds a measure function that passes up to `limit`, to test the search logic without runs. */
 function stepUpTo(limit: number): (load: number) => Promise<CapacityStep> {
   return async (load) => ({
     load,

@@ -67,7 +67,7 @@ async function searchTransport(transport: TransportName, settings: RunSettings, 
   if (atMaximum) report.results.push(atMaximum);
 }
 
-/** The run settings of one step: the load on the searched dimension, one run, no latency floor. */
+/** Returns the run settings of one step: the load on the searched dimension, one run, no latency floor. */
 export function settingsAtLoad(settings: RunSettings, search: SearchPlan, load: number): RunSettings {
   const step: RunSettings = { ...settings, repeat: 1, floor: false };
   if (search.dimension === 'clients') step.clients = load;

@@ -5,11 +5,11 @@ import type { TransportName } from '../transports/types.js';
 export type MeasureStep = (load: number) => Promise<CapacityStep | undefined>;
 
 /**
- * Finds the largest load that meets the service level: steps up by
- * `factor` from `start` until a step fails (or down, when the first one
- * fails), then bisects between the last passing and the first failing load
- * until they are within the tolerance. It assumes a load above a failing
- * one fails too.
+ * Finds the largest load that meets the service level. The search steps up
+ * by `factor` from `start` until a step fails, or down when the first step
+ * fails. It then bisects between the last passing and the first failing
+ * load until they are within the tolerance. It assumes that a load above a
+ * failing one fails too.
  */
 export async function searchCapacity(transport: TransportName, plan: SearchPlan, measure: MeasureStep): Promise<TransportCapacity> {
   const search = new Search(transport, plan, measure);

@@ -3,7 +3,7 @@ import type { CapacityStep, ServiceLevel } from './types.js';
 
 export const DEFAULT_SERVICE_LEVEL: ServiceLevel = { maxP99Ms: 250, maxLost: 0, allowSaturatedGenerator: false };
 
-/** Why a run misses the service level; empty when it meets it. */
+/** Lists why a run misses the service level; the list is empty when it meets it. */
 export function serviceLevelFailures(result: TransportResult, level: ServiceLevel): string[] {
   if (result.status !== 'completed') return [`run ${result.status}: ${result.error?.message ?? 'no reason recorded'}`];
 
@@ -18,7 +18,7 @@ export function serviceLevelFailures(result: TransportResult, level: ServiceLeve
   return failures;
 }
 
-/** The point of the capacity curve that one run gives. */
+/** Builds the point of the capacity curve that one run gives. */
 export function capacityStep(load: number, result: TransportResult, level: ServiceLevel): CapacityStep {
   const failures = serviceLevelFailures(result, level);
   return {

@@ -3,7 +3,7 @@ import { formatBytes, formatCount, formatMs, formatPercent, formatRate } from '.
 import type { Report, TransportResult } from '../report/types.js';
 import type { CapacityReport, CapacityStep, ServiceLevel, TransportCapacity } from './types.js';
 
-/** The service level in words, for table titles and messages. */
+/** Describes the service level in words, for table titles and messages. */
 export function describeServiceLevel(level: ServiceLevel): string {
   const lost = level.maxLost === 0 ? 'no lost messages' : `at most ${level.maxLost} lost messages`;
   const generator = level.allowSaturatedGenerator ? '' : ', generator not saturated';
@@ -18,7 +18,7 @@ const END_NOTES: Record<TransportCapacity['end'], string> = {
   interrupted: ' (interrupted)',
 };
 
-/** The largest passing load per transport, with the figures measured at it, side by side. */
+/** Renders the largest passing load per transport, with the figures measured at it, side by side. */
 export function renderCapacitySummary(report: Report): string {
   const capacity = report.capacity as CapacityReport;
   const columns = capacity.transports;
@@ -52,7 +52,7 @@ function describeFirstFailure(entry: TransportCapacity, unit: string): string {
   return `${formatLoad(entry.firstFailure, unit)}: ${step?.failures[0] ?? 'failed'}`;
 }
 
-/** One table per transport: every load measured, in order, with its figures and verdict. */
+/** Renders one table per transport: every load measured, in order, with its figures and verdict. */
 export function renderCapacityCurves(report: Report): string {
   const capacity = report.capacity as CapacityReport;
   return capacity.transports.map((entry) => renderCurve(entry, capacity.unit)).join('\n');
@@ -80,7 +80,7 @@ function curveRow(step: CapacityStep, unit: string): string[] {
   ];
 }
 
-/** A load with its unit: "4,000 clients", "12.5 messages/s". */
+/** Formats a load with its unit: "4,000 clients", "12.5 messages/s". */
 export function formatLoad(load: number | null, unit: string): string {
   if (load === null) return 'none';
   return unit === 'clients' ? `${formatCount(load)} clients` : `${load} ${unit}`;

@@ -1,6 +1,6 @@
 import type { TransportName } from '../transports/types.js';
 
-/** What `rtbench capacity` steps: the client count, or the workload's message rate. */
+/** Dimension that `rtbench capacity` steps: the client count, or the workload's message rate. */
 export type CapacityDimension = 'clients' | 'rate';
 
 /** The service level every step must meet to count as passing. */
@@ -13,7 +13,7 @@ export interface ServiceLevel {
   allowSaturatedGenerator: boolean;
 }
 
-/** How the search steps the load. */
+/** Steps and bounds of the search. */
 export interface SearchPlan {
   dimension: CapacityDimension;
   /** First load measured. */
@@ -34,7 +34,7 @@ export interface SearchPlan {
 export interface CapacityStep {
   load: number;
   passed: boolean;
-  /** Why the step failed the service level; empty when it passed. */
+  /** Reasons the step failed the service level; empty when it passed. */
   failures: string[];
   latencyP50Ms: number;
   latencyP99Ms: number;
@@ -54,7 +54,7 @@ export interface TransportCapacity {
   maximum: number | null;
   /** Smallest load that failed it; null when every step up to the upper bound passed. */
   firstFailure: number | null;
-  /** Why the search ended. */
+  /** Reason the search ended. */
   end: SearchEnd;
   /** Every step measured, sorted by load. */
   curve: CapacityStep[];

@@ -42,7 +42,7 @@ export class Subscriber implements ClientEvents {
   onMessage(message: WireMessage, receivedNs: bigint): void {
     const arrival = this.tracker.observe(message.seq);
     // The room relays a sender's message back to it too, so the room's
-    // sequence stays gap-free for every member; that echo is the sender's
+    // sequence stays gap-free for every member. That echo is the sender's
     // own message, not a delivery, and the expected count leaves it out.
     if (message.from === this.index) return;
     const dueNs = BigInt(message.due);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RunSettings } from './settings.js';
 
-/** What a report records about the workload, so a later comparison can tell whether two runs measured the same one. */
+/** Workload record of a report, so a later comparison can tell whether two runs measured the same workload. */
 export interface ScenarioIdentity {
   /** The scenario's name; `dashboard` for a run without a scenario file. */
   name: string;
@@ -47,7 +47,7 @@ function canonicalJson(value: unknown): string {
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, entry]) => entry !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
   }
   return JSON.stringify(value);

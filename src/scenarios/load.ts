@@ -100,7 +100,7 @@ function checkCrossFields(document: ScenarioDocument): FieldProblem[] {
   return [];
 }
 
-/** A path relative to `cwd` that exists, else the bundled scenario of that name. */
+/** Resolves `file` to an existing path relative to `cwd`, else to the bundled scenario of that name. */
 export function resolveScenarioPath(file: string, cwd: string): string {
   const direct = isAbsolute(file) ? file : resolve(cwd, file);
   if (existsFile(direct)) return direct;
@@ -134,7 +134,7 @@ function existsFile(path: string): boolean {
   }
 }
 
-/** The path relative to `cwd` when it lies below it, else absolute. */
+/** Returns the path relative to `cwd` when it lies below it, else the absolute path. */
 function displayPathOf(path: string, cwd: string): string {
   const relativePath = relative(cwd, path);
   return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
@@ -144,7 +144,7 @@ function lineOf(lines: LineCounter, offset: number): number {
   return lines.linePos(offset).line;
 }
 
-/** The line of the field, or of its closest parent that the file has (for a missing field). */
+/** Finds the line of the field, or of its closest parent in the file when the field is missing. */
 function lineOfField(document: Document, lines: LineCounter, location: readonly (string | number)[]): number {
   for (let depth = location.length; depth > 0; depth--) {
     const node = document.getIn(location.slice(0, depth), true) as { range?: [number, number, number] } | undefined;

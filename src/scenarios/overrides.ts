@@ -30,16 +30,16 @@ const SETTING_OF_OPTION: Readonly<Record<string, keyof RunSettings>> = {
 
 /**
  * Layers the settings: rtbench's defaults, then the scenario file, then
- * the options the user gave on the command line. `fromOptions` holds every
+ * the options the user gave on the command line. `fromOptions` contains every
  * option's value, defaults included; commander's value source tells which
  * ones the user gave.
  */
 export function layerSettings(fromOptions: RunSettings, command: Command, scenario: Scenario | undefined): RunSettings {
   const settings: RunSettings = { ...fromOptions, ...scenario?.settings };
-  const given = settings as unknown as Record<string, unknown>;
+  const writable = settings as unknown as Record<string, unknown>;
   for (const [option, key] of Object.entries(SETTING_OF_OPTION)) {
     const source = command.getOptionValueSource(option);
-    if (source === 'cli' || source === 'env') given[key] = fromOptions[key];
+    if (source === 'cli' || source === 'env') writable[key] = fromOptions[key];
   }
   checkWorkload(settings);
   return settings;

@@ -28,7 +28,7 @@ export interface FieldProblem {
  * Turns ajv's errors into one message per invalid field that names the
  * field path, the value and what the schema allows. Errors of the
  * `discriminator` keyword are dropped because the `kind` enum or required
- * error on the same object already says what is wrong.
+ * error on the same object already reports what is wrong.
  */
 export function describeSchemaErrors(errors: readonly ErrorObject[], schema: SchemaNode, document: unknown): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -63,7 +63,7 @@ function describeError(error: ErrorObject, schema: SchemaNode, document: unknown
   return { location: keys, message: `${fieldPath(keys)} is ${formatValue(value)}: expected ${describeAllowed(node)}` };
 }
 
-/** What a schema node allows, in words: "an integer from 2 to 100000", "one of a, b". */
+/** Describes what a schema node allows, in words: "an integer from 2 to 100000", "one of a, b". */
 export function describeAllowed(node: SchemaNode): string {
   if (node.const !== undefined) return JSON.stringify(node.const);
   if (node.enum) return `one of ${node.enum.map(String).join(', ')}`;
@@ -86,13 +86,15 @@ export function describeAllowed(node: SchemaNode): string {
 }
 
 function describeRange(node: SchemaNode): string {
-  const low = node.exclusiveMinimum !== undefined ? `above ${node.exclusiveMinimum}` : node.minimum !== undefined ? `from ${node.minimum}` : undefined;
-  if (low && node.maximum !== undefined) {
-    return node.exclusiveMinimum !== undefined ? ` ${low} and at most ${node.maximum}` : ` ${low} to ${node.maximum}`;
+  const max = node.maximum;
+  if (node.exclusiveMinimum !== undefined) {
+    const above = ` above ${node.exclusiveMinimum}`;
+    return max === undefined ? above : `${above} and at most ${max}`;
   }
-  if (low) return node.exclusiveMinimum !== undefined ? ` ${low}` : ` of at least ${node.minimum}`;
-  if (node.maximum !== undefined) return ` of at most ${node.maximum}`;
-  return '';
+  if (node.minimum !== undefined) {
+    return max === undefined ? ` of at least ${node.minimum}` : ` from ${node.minimum} to ${max}`;
+  }
+  return max === undefined ? '' : ` of at most ${max}`;
 }
 
 function describeString(node: SchemaNode): string {
@@ -119,7 +121,7 @@ export function fieldPath(keys: readonly (string | number)[]): string {
   return path;
 }
 
-/** A value as it would be written in the file, cut to 60 characters. */
+/** Formats a value as it would be written in the file, cut to 60 characters. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'missing';
   const text = JSON.stringify(value) ?? String(value);
@@ -145,7 +147,7 @@ function valueAt(document: unknown, keys: readonly (string | number)[]): unknown
   return value;
 }
 
-/** The schema node whose keyword failed: the error's schemaPath without its last segment. */
+/** Finds the schema node whose keyword failed: the error's schemaPath without its last segment. */
 function nodeAt(schema: SchemaNode, schemaPath: string): SchemaNode | undefined {
   const segments = schemaPath.replace(/^#\/?/, '').split('/').filter((segment) => segment !== '');
   segments.pop();

@@ -37,7 +37,7 @@ export interface RunSettings {
    * known capacity limit.
    */
   injectCostUs: number;
-  /** Who subscribes to what and who sends; `dashboard` is one broadcast stream. */
+  /** Workload: the streams clients subscribe to and the clients that send; `dashboard` is one broadcast stream. */
   workload: WorkloadSettings;
   /** Measure the single-subscriber latency floor before the main load. */
   floor: boolean;

@@ -39,7 +39,7 @@ export class StreamHub {
     this.listeners.push(listener);
   }
 
-  /** The stream's history; created empty for a stream nobody published on yet. */
+  /** Returns the stream's history, created empty for a stream without messages yet. */
   history(stream: string): MessageHistory {
     return this.state(stream).history;
   }
@@ -54,8 +54,8 @@ export class StreamHub {
 
   /**
    * Relays a message a client sent to its room, the sender included, so
-   * every member sees one gap-free sequence. Returns why the text is not a
-   * valid upstream message, or undefined when it was relayed.
+   * every member receives one gap-free sequence. Returns why the text is
+   * not a valid upstream message, or undefined when it was relayed.
    *
    * Upstream format: {"due":"<ns>","from":<client index>,"data":"<text>"}
    */

@@ -5,7 +5,7 @@ import { TimelineRunner } from '../workloads/timeline-runner.js';
 import type { PlanInput } from '../workloads/types.js';
 import type { StreamHub } from './streams.js';
 
-/** What the orchestrator sends to start a topic or room workload; times are decimal ns of process.hrtime.bigint(). */
+/** Start request of a topic or room workload, from the orchestrator. Times are decimal ns of process.hrtime.bigint(). */
 export interface StartWorkloadRequest {
   input: PlanInput;
   /** The schedule start: item k of every timeline is due `offsetNs(k)` after it. */

@@ -27,7 +27,7 @@ export function streamParameter(request: IncomingMessage): StreamParameter {
   return { stream: name };
 }
 
-/** Answers 400 with the reason; returns true so route handlers can `return rejectStream(...)`. */
+/** Responds 400 with the reason, and returns true so route handlers can `return rejectStream(...)`. */
 export function rejectStream(response: ServerResponse, reason: string): true {
   response.writeHead(400, { 'Content-Type': 'text/plain' });
   response.end(`${reason}\n`);

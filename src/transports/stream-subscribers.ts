@@ -25,7 +25,7 @@ export class StreamSubscribers<T> {
     if (set.size === 0) this.byStream.delete(stream);
   }
 
-  /** The stream's subscribers; undefined when it has none. */
+  /** Returns the stream's subscribers, or undefined when it has none. */
   of(stream: string): Set<T> | undefined {
     return this.byStream.get(stream);
   }

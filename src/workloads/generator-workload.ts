@@ -10,8 +10,8 @@ import type { PlanInput } from './types.js';
 /**
  * Connections the generator opens for the HTTP POSTs of SSE and long-poll
  * senders, shared by all senders. NOTE: a browser would send over a
- * connection of its own; sharing a small pool keeps the generator within
- * `clients + 64` file descriptors and keeps its CPU on the transports.
+ * connection of its own. A small shared pool keeps the generator within
+ * `clients + 64` file descriptors, so its CPU goes to the transports.
  */
 const POST_CONNECTIONS = 32;
 
@@ -31,10 +31,10 @@ export interface GeneratorWorkloadStart {
 }
 
 /**
- * The load-generator half of a topic or room workload: tells each client
- * which stream to subscribe to, sends the chat and collaboration messages
- * of the sending clients at their intended times, and counts the
- * deliveries the window owes.
+ * The load-generator half of a topic or room workload. It names the stream
+ * each client subscribes to, sends the chat and collaboration messages of
+ * the sending clients at their intended times, and counts the deliveries
+ * the window owes.
  */
 export class GeneratorWorkload {
   readonly plan: WorkloadPlan;
@@ -86,14 +86,14 @@ export class GeneratorWorkload {
     this.pool = undefined;
   }
 
-  /** The window's messages and owed deliveries, counting only what fell due before now. */
+  /** Counts the window's messages and owed deliveries, up to the messages due by now. */
   counts(clients: readonly WorkloadClient[]): WindowCounts | undefined {
     if (!this.windowNs) return undefined;
     const nowNs = Number(process.hrtime.bigint() - this.startNs);
     return countWindow(this.plan, (client) => clients[client].opened, this.windowNs.from, Math.min(this.windowNs.to, nowNs));
   }
 
-  /** A client that never connected sends nothing, and the count of owed deliveries leaves it out. */
+  /** Sends one message for `client`; a client that never connected sends nothing, and the count of owed deliveries leaves it out. */
   private send(client: number, target: WorkloadClient, dueNs: bigint): void {
     if (!target.opened) return;
     const text = `{"due":"${dueNs}","from":${client},"data":${this.payloadJson}}`;
@@ -115,7 +115,7 @@ export class GeneratorWorkload {
       .request({ method: 'POST', path, body: text, headers: { 'content-type': 'application/json' } })
       .then(async ({ statusCode, body }) => {
         await body.dump();
-        if (statusCode !== 204) this.onError(Object.assign(new Error(`POST ${PUBLISH_PATH} answered ${statusCode}`), { code: `HTTP_${statusCode}` }));
+        if (statusCode !== 204) this.onError(Object.assign(new Error(`POST ${PUBLISH_PATH} failed with HTTP ${statusCode}`), { code: `HTTP_${statusCode}` }));
       })
       .catch((error: Error) => this.onError(error));
   }

@@ -2,9 +2,10 @@ import { forEachItemIn, PeriodicTimeline, RoundRobinTimeline, type Timeline } fr
 import type { BurstWorkload, PlanInput, WorkloadSettings } from './types.js';
 
 /**
- * Who subscribes to which stream, what the server publishes on its own and
- * what the clients send, for every workload except `dashboard` (which uses
- * the broadcast publisher). The reference server and the load generator
+ * Plan of a topic or room workload: the stream of each client, the
+ * messages the server publishes on its own and the messages the clients
+ * send. The `dashboard` workload has none because it uses the broadcast
+ * publisher. The reference server and the load generator
  * each build the plan from the same PlanInput and get the same result.
  */
 export interface WorkloadPlan {
@@ -23,7 +24,7 @@ export interface WorkloadPlan {
   senders: Int32Array;
 }
 
-/** Whether the workload runs on topics or rooms instead of the broadcast publisher. */
+/** Tells whether the workload runs on topics or rooms instead of the broadcast publisher. */
 export function usesStreams(workload: WorkloadSettings): boolean {
   return workload.kind !== 'dashboard';
 }
@@ -77,7 +78,7 @@ function roomPlan(input: PlanInput, roomSizes: number[], senders: Int32Array): W
   };
 }
 
-/** Rooms of `size` clients in client order; the last room holds the rest. */
+/** Splits the clients, in order, into rooms of `size`; the last room gets the rest. */
 function fixedRoomSizes(clients: number, size: number): number[] {
   const sizes: number[] = [];
   for (let left = clients; left > 0; left -= size) sizes.push(Math.min(size, left));
@@ -85,8 +86,8 @@ function fixedRoomSizes(clients: number, size: number): number[] {
 }
 
 /**
- * Room sizes drawn from [min, max] with a seeded generator, in client
- * order. NOTE: the last room holds whatever clients are left, so it can be
+ * Draws room sizes from [min, max] with a seeded generator, in client
+ * order. NOTE: the last room gets whatever clients are left, so it can be
  * smaller than `min`.
  */
 function seededRoomSizes(clients: number, min: number, max: number, seed: number): number[] {
@@ -153,9 +154,9 @@ export interface WindowCounts {
 /**
  * Counts the messages due in [fromNs, toNs) after the schedule start and
  * the deliveries they owe. A published message is owed to every connected
- * subscriber of its stream; a sent message to every other connected member
- * of the sender's room, because the sender's copy is its own echo, not a
- * delivery. Senders that never connected send nothing.
+ * subscriber of its stream. A sent message is owed to every other connected
+ * member of the sender's room, because the sender's copy is its own echo.
+ * Senders that never connected send nothing.
  */
 export function countWindow(plan: WorkloadPlan, connected: (client: number) => boolean, fromNs: number, toNs: number): WindowCounts {
   const members = new Int32Array(plan.streams.length);

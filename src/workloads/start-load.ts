@@ -25,17 +25,17 @@ export interface StartedLoad {
   sendLag(): Promise<LatencySummary>;
 }
 
-/** The workload's plan input, or undefined for the broadcast (dashboard) workload. */
+/** Returns the workload's plan input, or undefined for the broadcast (dashboard) workload. */
 export function planInputFor(settings: RunSettings): PlanInput | undefined {
   if (!usesStreams(settings.workload)) return undefined;
   return { workload: settings.workload, clients: settings.clients, rate: settings.rate, payloadBytes: settings.payloadBytes };
 }
 
 /**
- * Starts publishing for the measured run and tells the generator which
- * messages form the window: a range of sequence numbers on the broadcast
- * stream, or a range of due times for topics and rooms, whose senders the
- * generator starts too.
+ * Starts publishing for the measured run and sends the generator the
+ * window: a range of sequence numbers on the broadcast stream, or a range
+ * of due times for topics and rooms. For rooms the generator also starts
+ * its senders.
  */
 export async function startLoad(server: ManagedChild, generator: ManagedChild, settings: RunSettings): Promise<StartedLoad> {
   const input = planInputFor(settings);

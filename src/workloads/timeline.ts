@@ -58,7 +58,7 @@ export class PeriodicTimeline implements Timeline {
   }
 }
 
-/** The first item due at or after `offsetNs`, by binary search over the rising offsets. */
+/** Finds the first item due at or after `offsetNs`, by binary search over the rising offsets. */
 export function firstItemAtOrAfter(timeline: Timeline, offsetNs: number): number {
   let high = 1;
   while (timeline.offsetNs(high) < offsetNs) high *= 2;

@@ -110,7 +110,7 @@ function describeStep(transport: TransportName, step: CapacityStep, search: Sear
   return `${transport}: ${load}: p50 ${formatMs(step.latencyP50Ms)}, p99 ${formatMs(step.latencyP99Ms)}, ${step.lost} lost: ${verdict}`;
 }
 
-/** The search bounds, from the options, the scenario and the machine's limits. */
+/** Builds the search plan from the options, the scenario and the machine's limits. */
 function searchPlan(flags: CapacityFlags, parsed: Command, settings: RunSettings): SearchPlan {
   const clientsGiven = parsed.getOptionValueSource('clients') === 'cli';
   if (flags.dimension === 'clients' && clientsGiven) {
@@ -132,7 +132,7 @@ function searchPlan(flags: CapacityFlags, parsed: Command, settings: RunSettings
   return { ...base, dimension: 'clients', start, lowerBound, upperBound };
 }
 
-/** The most clients the descriptor limit and the ephemeral port range allow (see checkCapacity). */
+/** Returns the maximum client count that the descriptor limit and the ephemeral port range allow (see checkCapacity). */
 function machineClientLimit(): number {
   const limits = readMachineLimits();
   let limit = 1_000_000;
