@@ -71,7 +71,8 @@ describe.each(TRANSPORT_NAMES)('%s chat relay', (transport) => {
     expect(await waitFor(() => transport !== 'long-polling' || server!.stats().subscribers === members.length)).toBe(true);
 
     const [sender, ...others] = members;
-    const status = await send(transport, sender, JSON.stringify({ due: String(process.hrtime.bigint()), from: sender.index, data: 'hello room-a' }));
+    const due = String(process.hrtime.bigint());
+    const status = await send(transport, sender, JSON.stringify({ due, from: sender.index, data: 'hello room-a' }));
     const receivers = others.filter((member) => member.room === 'room-a');
     expect(await waitFor(() => receivers.every((member) => member.messages.length >= 1))).toBe(true);
     // Time for a duplicate or a stray copy in the other room to arrive.
@@ -80,7 +81,7 @@ describe.each(TRANSPORT_NAMES)('%s chat relay', (transport) => {
     expect(status).toBe(204);
     for (const receiver of receivers) {
       expect(receiver.messages).toHaveLength(1);
-      expect(receiver.messages[0]).toMatchObject({ seq: 0, from: 0, data: 'hello room-a' });
+      expect(receiver.messages[0]).toMatchObject({ seq: 0, due, from: 0 });
     }
     // The sender gets its own message back as the room's message 0: its echo, which the generator does not count.
     expect(sender.messages.map((message) => message.from)).toEqual([0]);

@@ -4,7 +4,7 @@ import { runDelivery } from './helpers/loopback.js';
 
 /**
  * Checks that latency is measured from the intended publish time: a server
- * that stalls or holds messages must show it in the figures.
+ * that stalls or delays messages must show it in the figures.
  */
 describe.each(TRANSPORT_NAMES)('%s latency accounting', (transport) => {
   it('shows a 300 ms server stall in every message due during it', async () => {

@@ -43,7 +43,7 @@ describe('long-poll client', () => {
 });
 
 describe('WebSocket client', () => {
-  it('counts what it missed after its socket is destroyed, since it has no resume', async () => {
+  it('counts messages lost while disconnected', async () => {
     const { connected, delivery } = await runDelivery('websocket', {
       clients: 10,
       rate: 20,

@@ -46,3 +46,14 @@ describe.each(TRANSPORT_NAMES)('%s transport', (transport) => {
     expect(delivery.latencyMs.count).toBe(5 * 4);
   });
 });
+
+describe('sse with the eventsource client', () => {
+  it('delivers every message in order to 20 clients', async () => {
+    const { connected, delivery } = await runDelivery('sse', { clients: 20, rate: 20, count: 20, implementation: 'eventsource' });
+
+    expect(connected).toBe(20);
+    expect(delivery.delivered).toBe(20 * 20);
+    expect(delivery.duplicated).toBe(0);
+    expect(delivery.outOfOrder).toBe(0);
+  });
+});

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { formatBytes, formatCount, formatMs, formatPercent, formatRate } from '../report/format.js';
+import { formatCount, formatMiB, formatMs, formatPercent, formatRate } from '../report/format.js';
 import type { Report, TransportResult } from '../report/types.js';
 import type { CapacityReport, CapacityStep, ServiceLevel, TransportCapacity } from './types.js';
 
@@ -25,7 +25,7 @@ export function renderCapacitySummary(report: Report): string {
   const table = new Table({ head: ['', ...columns.map((entry) => entry.transport)], style: { head: [], border: [], compact: true } });
   table.push([{ colSpan: columns.length + 1, content: `Largest ${capacity.search.dimension === 'clients' ? 'client count' : 'rate'} meeting ${describeServiceLevel(capacity.serviceLevel)}` }]);
 
-  const format = (load: number | null) => formatLoad(load, capacity.unit);
+  const format = (load: number | null) => formatLoadWithUnit(load, capacity.unit);
   const atMaximum = (entry: TransportCapacity) => report.results.find((result) => result.transport === entry.transport && entry.maximum !== null);
   const figure = (read: (result: TransportResult) => string) => columns.map((entry) => {
     const result = atMaximum(entry);
@@ -36,20 +36,20 @@ export function renderCapacitySummary(report: Report): string {
   table.push(['  first failing step', ...columns.map((entry) => describeFirstFailure(entry, capacity.unit))]);
   table.push(['  steps measured', ...columns.map((entry) => String(entry.curve.length))]);
   table.push([{ colSpan: columns.length + 1, content: 'At the maximum' }]);
-  table.push(['  latency p50', ...figure((result) => formatMs(result.latencyMs.p50))]);
-  table.push(['  latency p99', ...figure((result) => formatMs(result.latencyMs.p99))]);
-  table.push(['  delivered per second', ...figure((result) => formatRate(result.throughput.deliveredPerSec, 'msg/s'))]);
+  table.push(['  latency p50 (ms)', ...figure((result) => formatMs(result.latencyMs.p50))]);
+  table.push(['  latency p99 (ms)', ...figure((result) => formatMs(result.latencyMs.p99))]);
+  table.push(['  delivered (msg/s)', ...figure((result) => formatRate(result.throughput.deliveredPerSec))]);
   table.push(['  lost', ...figure((result) => formatCount(result.messages.lost))]);
-  table.push(['  server CPU, % of one core', ...figure((result) => formatPercent(result.server.cpuPercent))]);
-  table.push(['  server RSS peak', ...figure((result) => formatBytes(result.server.rssPeakBytes))]);
-  table.push(['  generator CPU, % of one core', ...figure((result) => formatPercent(result.generator.cpuPercent))]);
+  table.push(['  server CPU (% of one core)', ...figure((result) => formatPercent(result.server.cpuPercent))]);
+  table.push(['  server RSS peak (MiB)', ...figure((result) => formatMiB(result.server.rssPeakBytes))]);
+  table.push(['  generator CPU (% of one core)', ...figure((result) => formatPercent(result.generator.cpuPercent))]);
   return table.toString();
 }
 
 function describeFirstFailure(entry: TransportCapacity, unit: string): string {
   if (entry.firstFailure === null) return 'none';
   const step = entry.curve.find((point) => point.load === entry.firstFailure);
-  return `${formatLoad(entry.firstFailure, unit)}: ${step?.failures[0] ?? 'failed'}`;
+  return `${formatLoadWithUnit(entry.firstFailure, unit)}: ${step?.failures[0] ?? 'failed'}`;
 }
 
 /** Renders one table per transport: every load measured, in order, with its figures and verdict. */
@@ -60,7 +60,7 @@ export function renderCapacityCurves(report: Report): string {
 
 function renderCurve(entry: TransportCapacity, unit: string): string {
   const table = new Table({
-    head: [`${entry.transport}: ${unit}`, 'p50', 'p99', 'delivered/s', 'lost', 'server CPU', 'server RSS', 'verdict'],
+    head: [`${entry.transport} (${unit})`, 'p50 (ms)', 'p99 (ms)', 'delivered (msg/s)', 'lost', 'server CPU (%)', 'server RSS (MiB)', 'verdict'],
     style: { head: [], border: [], compact: true },
   });
   for (const step of entry.curve) table.push(curveRow(step, unit));
@@ -72,16 +72,21 @@ function curveRow(step: CapacityStep, unit: string): string[] {
     formatLoad(step.load, unit),
     formatMs(step.latencyP50Ms),
     formatMs(step.latencyP99Ms),
-    formatRate(step.deliveredPerSec, '').trim(),
+    formatRate(step.deliveredPerSec),
     formatCount(step.lost),
     formatPercent(step.serverCpuPercent),
-    formatBytes(step.serverRssPeakBytes),
+    formatMiB(step.serverRssPeakBytes),
     step.passed ? 'pass' : `fail: ${step.failures.join('; ')}`,
   ];
 }
 
-/** Formats a load with its unit: "4,000 clients", "12.5 messages/s". */
+/** Formats a load as a bare number: "4,000" clients, "12.5" messages per second. */
 export function formatLoad(load: number | null, unit: string): string {
   if (load === null) return 'none';
-  return unit === 'clients' ? `${formatCount(load)} clients` : `${load} ${unit}`;
+  return unit === 'clients' ? formatCount(load) : String(load);
+}
+
+/** Formats a load with its unit: "4,000 clients", "12.5 messages/s". */
+export function formatLoadWithUnit(load: number | null, unit: string): string {
+  return load === null ? 'none' : `${formatLoad(load, unit)} ${unit}`;
 }

@@ -3,6 +3,15 @@ import { ExitCode, type ExitCodeValue } from '../cli/exit-codes.js';
 import { ChildProcessError, ChildTimeoutError, RtbenchError } from '../errors.js';
 import type { IpcEvent, IpcMessage, IpcResponse } from './ipc.js';
 
+/**
+ * Extra Node.js flags for every child, from RTBENCH_CHILD_NODE_ARGS
+ * (space-separated), for profiling: NODE_OPTIONS does not accept
+ * --cpu-prof.
+ */
+function extraNodeArgs(): string[] {
+  return (process.env.RTBENCH_CHILD_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
+}
+
 interface PendingRequest {
   method: string;
   resolve: (value: unknown) => void;
@@ -19,7 +28,7 @@ export interface ForkOptions {
 
 /**
  * A child process of rtbench (a reference server or the load generator) that
- * answers requests over IPC. Children run with --expose-gc so that memory is
+ * serves requests over IPC. Children run with --expose-gc so that memory is
  * sampled after a forced garbage collection.
  */
 export class ManagedChild {
@@ -32,7 +41,7 @@ export class ManagedChild {
 
   private constructor(modulePath: string, argv: string[], private readonly label: string) {
     this.process = fork(modulePath, argv, {
-      execArgv: ['--expose-gc'],
+      execArgv: ['--expose-gc', ...extraNodeArgs()],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
     });
@@ -60,7 +69,7 @@ export class ManagedChild {
     return this.process.pid ?? -1;
   }
 
-  /** Why the child ended, or undefined while it runs. */
+  /** The reason the child ended, or undefined while it runs. */
   get exitDescription(): string | undefined {
     return this.exitReason;
   }
@@ -91,8 +100,8 @@ export class ManagedChild {
   }
 
   /**
-   * Stops the child: asks it to shut down, then SIGKILLs it if it has not
-   * exited within `graceMs`. Resolves once the process is gone.
+   * Stops the child: sends it a shutdown request, then SIGKILLs it if it has
+   * not exited within `graceMs`. Resolves once the process is gone.
    */
   async stop(graceMs = 3000): Promise<void> {
     if (this.isRunning()) {

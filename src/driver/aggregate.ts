@@ -4,7 +4,9 @@ import type { Spread, TransportResult } from '../report/types.js';
 /** Figures that get a median and a min-max spread across repeats, by path in TransportResult. */
 export const SPREAD_FIGURES = [
   'latencyMs.p50',
+  'latencyMs.p90',
   'latencyMs.p99',
+  'latencyMs.p999',
   'latencyMs.max',
   'sendLagMs.p99',
   'messages.lost',
@@ -12,6 +14,7 @@ export const SPREAD_FIGURES = [
   'connectTimeMs.allConnected',
   'server.memoryPerConnectionBytes',
   'server.cpuPercent',
+  'server.fanOutMs.p99',
   'generator.rssPerClientBytes',
   'generator.cpuPercent',
   'generator.eventLoopDelayP99Ms',
@@ -40,10 +43,10 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Combines repeated runs of one transport: each spread figure becomes the
- * median of the runs with its min-max spread; message counts are summed;
- * the latency histogram is the exact merge of every run's histogram, and
- * `latencyMs` is read from that merge.
+ * Combines repeated runs of one transport. Each spread figure becomes the
+ * median of the runs with its min-max spread, and message counts are
+ * summed. The latency histogram is the exact merge of every run's
+ * histogram, and `latencyMs` is read from that merge.
  */
 export function aggregateRuns(runs: readonly TransportResult[]): TransportResult {
   if (runs.length === 1) return runs[0];

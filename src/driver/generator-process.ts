@@ -5,6 +5,7 @@
  */
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
+import { collectGarbage, sampleHeap } from '../metrics/heap.js';
 import type { SeqRange } from '../server/schedule.js';
 import type { GeneratorWorkloadStart } from '../workloads/generator-workload.js';
 import { LoadGenerator, type GeneratorConfig } from './load-generator.js';
@@ -13,12 +14,6 @@ import { LoadGenerator, type GeneratorConfig } from './load-generator.js';
 const PROGRESS_INTERVAL_MS = 200;
 
 let generator = new LoadGenerator();
-
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  gc?.();
-}
 
 async function connect(config: GeneratorConfig): Promise<unknown> {
   let lastProgress = 0;
@@ -51,7 +46,7 @@ serveParentRequests(
     },
     gc: () => {
       collectGarbage();
-      return process.memoryUsage().heapUsed;
+      return { heap: sampleHeap() };
     },
     shutdown,
   },

@@ -43,6 +43,7 @@ export function emptyResult(transport: TransportName, clientImplementation: stri
       rssPeakBytes: null,
       memoryPerConnectionBytes: null,
       cpuPercent: null,
+      fanOutMs: null,
       rejected: 0,
       subscribersAtEnd: null,
     },

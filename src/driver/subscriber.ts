@@ -2,7 +2,7 @@ import { DeliveryStats, SequenceTracker } from '../metrics/delivery.js';
 import type { WireMessage } from '../transports/message.js';
 import type { ClientEvents, SimulatedClient } from '../transports/types.js';
 
-/** How a subscriber tells the generator about its connection. */
+/** Callbacks through which a subscriber reports its connection to the generator. */
 export interface SubscriberOwner {
   subscriberOpened(subscriber: Subscriber, connectNs: number): void;
   subscriberFailed(subscriber: Subscriber, error: Error): void;
@@ -45,8 +45,11 @@ export class Subscriber implements ClientEvents {
     // sequence stays gap-free for every member. That echo is the sender's
     // own message, not a delivery, and the expected count leaves it out.
     if (message.from === this.index) return;
-    const dueNs = BigInt(message.due);
-    this.delivery.record(message.seq, arrival, Number(receivedNs - dueNs), dueNs);
+    // Number() keeps nanosecond precision below 2^53 ns (104 days of uptime)
+    // and errs by at most 16 ns below 3 years: far under the histogram's 1 µs
+    // resolution, and cheaper than BigInt arithmetic per message.
+    const latencyNs = Number(receivedNs) - Number(message.due);
+    this.delivery.record(message.seq, arrival, latencyNs, message.due);
   }
 
   onError(error: Error): void {

@@ -1,6 +1,6 @@
 import type { ManagedChild } from '../child/child-process.js';
 import { InterruptedError, RtbenchError } from '../errors.js';
-import { sampleProcess, type ProcessSample } from '../metrics/proc-stats.js';
+import { sampleProcess } from '../metrics/proc-stats.js';
 import type { Schedule } from '../server/schedule.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportResult } from '../report/types.js';
@@ -8,7 +8,7 @@ import { findTransport } from '../transports/registry.js';
 import type { TransportName } from '../transports/types.js';
 import { planInputFor, startLoad } from '../workloads/start-load.js';
 import { raceAbort, sleep } from './abortable.js';
-import { sampleAfterGc, serverOptionsFor, serverStats, startGeneratorChild, startServerChild } from './children.js';
+import { memoryPerConnection, sampleAfterGc, serverOptionsFor, serverStats, startGeneratorChild, startServerChild } from './children.js';
 import type { ConnectResult, DeliveryResult, GeneratorConfig, MeasureResult } from './load-generator.js';
 import { emptyResult, fillConnect, fillDelivery, fillMeasure, type WindowSnapshot } from './result-builder.js';
 
@@ -50,7 +50,7 @@ interface Session {
  * their own processes, measures the latency floor, ramps up the clients,
  * publishes on a fixed schedule, measures over the window and tears both
  * processes down. Never throws for a failure during the run: the result
- * says what was measured, with `status` and `error`.
+ * holds what was measured, with `status` and `error`.
  */
 export async function runTransport(transport: TransportName, settings: RunSettings, hooks: RunHooks = {}): Promise<TransportResult> {
   const started = Date.now();
@@ -122,7 +122,7 @@ function generatorConfig(session: Session, clients: number): GeneratorConfig {
   };
 }
 
-/** One subscriber at a low rate: the latency of loopback and runtime without fan-out. */
+/** Measures one subscriber at a low rate: the latency of loopback and runtime without fan-out. */
 async function measureFloor(session: Session): Promise<void> {
   const { server, generator, signal } = requireChildren(session);
   session.result.phase = 'floor';
@@ -147,7 +147,7 @@ async function connectClients(session: Session): Promise<void> {
 
   const serverBase = await sampleAfterGc(server, 'stats');
   const generatorBase = await sampleAfterGc(generator, 'gc');
-  result.server.rssBaseBytes = serverBase.sample?.rssBytes ?? null;
+  result.server.rssBaseBytes = serverBase.process?.rssBytes ?? null;
 
   result.phase = 'connect';
   const config = generatorConfig(session, settings.clients);
@@ -159,17 +159,12 @@ async function connectClients(session: Session): Promise<void> {
 
   const serverIdle = await sampleAfterGc(server, 'stats');
   const generatorIdle = await sampleAfterGc(generator, 'gc');
-  result.server.rssIdleBytes = serverIdle.sample?.rssBytes ?? null;
-  result.server.memoryPerConnectionBytes = perConnection(serverBase.sample, serverIdle.sample, connect.connected);
-  result.generator.rssPerClientBytes = perConnection(generatorBase.sample, generatorIdle.sample, connect.connected);
+  result.server.rssIdleBytes = serverIdle.process?.rssBytes ?? null;
+  result.server.memoryPerConnectionBytes = memoryPerConnection(serverBase, serverIdle, connect.connected);
+  result.generator.rssPerClientBytes = memoryPerConnection(generatorBase, generatorIdle, connect.connected);
   if (connect.connected === 0) {
     throw new RtbenchError('ERR_NO_CLIENTS', `no ${session.transport} client connected (errors: ${JSON.stringify(connect.errors)})`);
   }
-}
-
-function perConnection(base: ProcessSample | undefined, idle: ProcessSample | undefined, connections: number): number | null {
-  if (!base || !idle || connections === 0) return null;
-  return Math.round((idle.rssBytes - base.rssBytes) / connections);
 }
 
 async function measureWindow(session: Session): Promise<void> {
@@ -198,8 +193,9 @@ async function measureWindow(session: Session): Promise<void> {
   await countdown(session, 'drain', settings.drainSec);
   await load.stop();
   const delivery = await generator.request<DeliveryResult>('collect');
-  const sendLag = await load.sendLag();
+  const { sendLag, fanOut } = await load.lagSummary();
   fillDelivery(result, delivery, sendLag, settings.durationSec, wire);
+  result.server.fanOutMs = { p50: fanOut.p50, p99: fanOut.p99, max: fanOut.max };
   result.server.subscribersAtEnd = (await serverStats(server)).subscribers;
 }
 

@@ -50,15 +50,19 @@ export class DeliveryStats {
   /** Every message received, inside or outside the window; a chat sender's own echoes excluded. */
   received = 0;
 
-  inWindow(seq: number, dueNs: bigint): boolean {
+  /** `due` is the message's due time as sent, decimal ns; it is read only for topics and rooms. */
+  inWindow(seq: number, due: string): boolean {
     const dueWindow = this.dueWindow;
-    if (dueWindow !== undefined) return dueNs >= dueWindow.startNs && dueNs < dueWindow.endNs;
+    if (dueWindow !== undefined) {
+      const dueNs = BigInt(due);
+      return dueNs >= dueWindow.startNs && dueNs < dueWindow.endNs;
+    }
     return this.window !== undefined && seq >= this.window.first && seq <= this.window.last;
   }
 
-  record(seq: number, arrival: Arrival, latencyNs: number, dueNs: bigint): void {
+  record(seq: number, arrival: Arrival, latencyNs: number, due: string): void {
     this.received++;
-    if (!this.inWindow(seq, dueNs)) return;
+    if (!this.inWindow(seq, due)) return;
     if (arrival === 'duplicate') {
       this.duplicated++;
       return;

@@ -1,38 +1,41 @@
-/** Number formatting for tables: every figure printed with its unit. */
+/**
+ * Number formatting for tables. The unit is in the row label, so cells
+ * hold bare numbers with a precision that suits the unit.
+ */
 
-export function formatMs(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'n/a';
-  if (value >= 100) return `${value.toFixed(0)} ms`;
-  if (value >= 10) return `${value.toFixed(1)} ms`;
-  return `${value.toFixed(2)} ms`;
+export type Formatter = (value: number | null | undefined) => string;
+
+const NOT_MEASURED = 'n/a';
+
+function fixed(value: number, digits: number): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-export function formatBytes(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'n/a';
-  const abs = Math.abs(value);
-  if (abs >= 1024 * 1024 * 1024) return `${(value / 1024 ** 3).toFixed(2)} GiB`;
-  if (abs >= 1024 * 1024) return `${(value / 1024 ** 2).toFixed(1)} MiB`;
-  if (abs >= 1024) return `${(value / 1024).toFixed(1)} KiB`;
-  return `${Math.round(value)} B`;
-}
+/** Milliseconds: three significant digits for small values, whole numbers from 100 up. */
+export const formatMs: Formatter = (value) => {
+  if (value === null || value === undefined) return NOT_MEASURED;
+  if (value >= 100) return fixed(value, 0);
+  if (value >= 10) return fixed(value, 1);
+  return fixed(value, 2);
+};
 
-export function formatCount(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'n/a';
-  return Math.round(value).toLocaleString('en-US');
-}
+export const formatSecondsFromMs: Formatter = (value) => (value === null || value === undefined ? NOT_MEASURED : fixed(value / 1000, 2));
 
-export function formatPercent(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'n/a';
-  return `${value.toFixed(1)}%`;
-}
+export const formatKiB: Formatter = (value) => (value === null || value === undefined ? NOT_MEASURED : fixed(value / 1024, 1));
 
-export function formatRate(value: number | null | undefined, unit: string): string {
-  if (value === null || value === undefined) return 'n/a';
-  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  return `${value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })} ${unit}`;
-}
+export const formatMiB: Formatter = (value) => (value === null || value === undefined ? NOT_MEASURED : fixed(value / (1024 * 1024), 1));
 
-export function formatRatio(value: number | null | undefined, digits = 2): string {
-  if (value === null || value === undefined) return 'n/a';
-  return value.toFixed(digits);
-}
+export const formatBytes: Formatter = (value) => (value === null || value === undefined ? NOT_MEASURED : fixed(value, 0));
+
+export const formatCount: Formatter = (value) => (value === null || value === undefined ? NOT_MEASURED : fixed(Math.round(value), 0));
+
+export const formatPercent: Formatter = (value) => (value === null || value === undefined ? NOT_MEASURED : fixed(value, 1));
+
+export const formatRate: Formatter = (value) => {
+  if (value === null || value === undefined) return NOT_MEASURED;
+  if (value >= 100) return fixed(value, 0);
+  if (value >= 10) return fixed(value, 1);
+  return fixed(value, 2);
+};
+
+export const formatRatio: Formatter = (value) => (value === null || value === undefined ? NOT_MEASURED : fixed(value, 2));

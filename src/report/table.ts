@@ -1,8 +1,17 @@
 import Table from 'cli-table3';
 import type { Report, Spread, TransportResult } from './types.js';
-import { formatBytes, formatCount, formatMs, formatPercent, formatRate, formatRatio } from './format.js';
-
-type Formatter = (value: number | null | undefined) => string;
+import {
+  formatBytes,
+  formatCount,
+  formatKiB,
+  formatMiB,
+  formatMs,
+  formatPercent,
+  formatRate,
+  formatRatio,
+  formatSecondsFromMs,
+  type Formatter,
+} from './format.js';
 
 interface Row {
   label: string;
@@ -27,30 +36,29 @@ function read(result: TransportResult, path: string): number | null {
   return typeof value === 'number' ? value : null;
 }
 
-const SECONDS: Formatter = (value) => (value === null || value === undefined ? 'n/a' : `${(value / 1000).toFixed(2)} s`);
-
+/** Rows of the comparison table; every label names its unit. */
 const SECTIONS: Section[] = [
   {
     title: 'Clients',
     rows: [
       { label: 'connected / target', cell: (r) => `${formatCount(r.clients.connected)} / ${formatCount(r.clients.target)}` },
       figure('clients.failed', 'failed to connect', formatCount),
-      figure('connectTimeMs.p50', 'connect time p50', formatMs),
-      figure('connectTimeMs.p99', 'connect time p99', formatMs),
-      figure('connectTimeMs.allConnected', 'time to connect all', SECONDS),
+      figure('connectTimeMs.p50', 'connect time p50 (ms)', formatMs),
+      figure('connectTimeMs.p99', 'connect time p99 (ms)', formatMs),
+      figure('connectTimeMs.allConnected', 'time to connect all (s)', formatSecondsFromMs),
     ],
   },
   {
     title: 'Latency, publish to receive, from the intended send time',
     rows: [
       figure('latencyMs.count', 'samples (deliveries)', formatCount),
-      figure('latencyMs.p50', 'p50', formatMs),
-      figure('latencyMs.p90', 'p90', formatMs),
-      figure('latencyMs.p99', 'p99', formatMs),
-      figure('latencyMs.p999', 'p99.9', formatMs),
-      figure('latencyMs.max', 'max', formatMs),
-      { label: 'floor: 1 subscriber p50', cell: (r) => (r.floor ? `${formatMs(r.floor.latencyP50Ms)} (n=${r.floor.samples})` : 'n/a') },
-      figure('sendLagMs.p99', 'server send lag p99', formatMs),
+      figure('latencyMs.p50', 'p50 (ms)', formatMs),
+      figure('latencyMs.p90', 'p90 (ms)', formatMs),
+      figure('latencyMs.p99', 'p99 (ms)', formatMs),
+      figure('latencyMs.p999', 'p99.9 (ms)', formatMs),
+      figure('latencyMs.max', 'max (ms)', formatMs),
+      { label: 'floor: 1 subscriber p50 (ms)', cell: (r) => (r.floor ? `${formatMs(r.floor.latencyP50Ms)} (n=${r.floor.samples})` : 'n/a') },
+      figure('sendLagMs.p99', 'server send lag p99 (ms)', formatMs),
     ],
   },
   {
@@ -61,33 +69,34 @@ const SECTIONS: Section[] = [
       figure('messages.lost', 'lost', formatCount),
       figure('messages.duplicated', 'duplicated', formatCount),
       figure('messages.outOfOrder', 'out of order', formatCount),
-      figure('throughput.deliveredPerSec', 'delivered per second', (v) => formatRate(v, 'msg/s')),
+      figure('throughput.deliveredPerSec', 'delivered (msg/s)', formatRate),
     ],
   },
   {
     title: 'Wire cost per delivered message',
     rows: [
-      figure('wire.clientBytesPerMessage', 'bytes received by clients', formatBytes),
-      figure('wire.serverBytesPerMessage', 'bytes sent by server', formatBytes),
+      figure('wire.clientBytesPerMessage', 'received by clients (bytes)', formatBytes),
+      figure('wire.serverBytesPerMessage', 'sent by server (bytes)', formatBytes),
       figure('wire.requestsPerMessage', 'HTTP requests', formatRatio),
     ],
   },
   {
     title: 'Server process',
     rows: [
-      figure('server.rssBaseBytes', 'RSS before clients', formatBytes),
-      figure('server.rssIdleBytes', 'RSS with clients, idle', formatBytes),
-      figure('server.rssPeakBytes', 'RSS peak', formatBytes),
-      figure('server.memoryPerConnectionBytes', 'memory per connection', formatBytes),
-      figure('server.cpuPercent', 'CPU, % of one core', formatPercent),
+      figure('server.rssBaseBytes', 'RSS before clients (MiB)', formatMiB),
+      figure('server.rssIdleBytes', 'RSS with clients, idle (MiB)', formatMiB),
+      figure('server.rssPeakBytes', 'RSS peak (MiB)', formatMiB),
+      figure('server.memoryPerConnectionBytes', 'memory per connection (KiB)', formatKiB),
+      figure('server.cpuPercent', 'CPU (% of one core)', formatPercent),
+      figure('server.fanOutMs.p99', 'fan-out per message p99 (ms)', formatMs),
     ],
   },
   {
     title: 'Load generator process',
     rows: [
-      figure('generator.rssPerClientBytes', 'memory per client', formatBytes),
-      figure('generator.cpuPercent', 'CPU, % of one core', formatPercent),
-      figure('generator.eventLoopDelayP99Ms', 'event-loop delay p99', formatMs),
+      figure('generator.rssPerClientBytes', 'memory per client (KiB)', formatKiB),
+      figure('generator.cpuPercent', 'CPU (% of one core)', formatPercent),
+      figure('generator.eventLoopDelayP99Ms', 'event-loop delay p99 (ms)', formatMs),
       { label: 'saturated', cell: (r) => (r.generator.saturated ? 'YES (see warnings)' : 'no') },
     ],
   },
@@ -114,10 +123,17 @@ export function renderComparisonTable(report: Report, options: TableOptions): st
   return table.toString();
 }
 
+/**
+ * With repeats, a cell shows the median and the min–max of the runs.
+ * Latency percentiles come from the merged histogram of all runs, so they
+ * show that value with the runs' min–max; message counts are totals.
+ */
 function cellWithSpread(result: TransportResult, row: Row): string {
   const spread: Spread | undefined = row.path ? result.spread?.[row.path] : undefined;
-  if (!spread || !row.format || row.path?.startsWith('latencyMs.')) return row.cell(result);
-  return `${row.format(spread.median)} (${row.format(spread.min)}–${row.format(spread.max)})`;
+  if (!spread || !row.format || row.path?.startsWith('messages.')) return row.cell(result);
+  const range = `(${row.format(spread.min)}–${row.format(spread.max)})`;
+  if (row.path?.startsWith('latencyMs.')) return `${row.cell(result)} ${range}`;
+  return `${row.format(spread.median)} ${range}`;
 }
 
 /** One line per problem a reader must know about before trusting the table. */

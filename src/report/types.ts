@@ -21,7 +21,7 @@ export interface TransportResult {
   transport: TransportName;
   clientImplementation: string;
   status: ResultStatus;
-  /** Why the run failed or stopped early; absent when completed. */
+  /** The reason the run failed or stopped early; absent when completed. */
   error?: { code: string; message: string };
   /** Phase reached: setup, connect, measure, drain, done. */
   phase: string;
@@ -50,8 +50,11 @@ export interface TransportResult {
     rssBaseBytes: number | null;
     rssIdleBytes: number | null;
     rssPeakBytes: number | null;
+    /** RSS growth per connection after a full GC, without V8's young generation (empty after GC). */
     memoryPerConnectionBytes: number | null;
     cpuPercent: number | null;
+    /** Time the server's loop spends handing one message to every subscriber's socket, ms. */
+    fanOutMs: { p50: number; p99: number; max: number } | null;
     rejected: number;
     subscribersAtEnd: number | null;
     exit?: string;

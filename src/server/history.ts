@@ -13,7 +13,7 @@ export interface Replay {
 
 /**
  * The last `capacity` published messages, in a ring buffer. Long polling
- * and SSE replay from it so a client that comes back late catches up; a
+ * and SSE replay from it, so a client that comes back late catches up. A
  * cursor older than the ring gets an explicit `missed` count, so the loss is
  * counted instead of being silent.
  */
@@ -53,7 +53,7 @@ export class MessageHistory {
     return this.at(0).seq;
   }
 
-  /** Every held message with a sequence number above `cursor`. */
+  /** Returns every held message with a sequence number above `cursor`. */
   since(cursor: number): Replay {
     const latest = this.latestSeq();
     if (this.size === 0 || cursor >= latest) return { messages: [], missed: 0 };

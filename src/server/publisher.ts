@@ -36,6 +36,7 @@ export class Publisher {
   private stallDone = false;
   private lagWindow: SeqRange | undefined;
   private lagHistogram: Histogram = createHistogram();
+  private fanOutHistogram: Histogram = createHistogram();
 
   constructor(private readonly options: PublisherOptions) {
     this.history = new MessageHistory(options.historySize);
@@ -71,14 +72,19 @@ export class Publisher {
     return this.schedule !== undefined;
   }
 
-  /** Records send lag (actual send time minus due time) only for messages in this range. */
+  /**
+   * Records, only for messages in this range, the send lag (actual send time
+   * minus due time) and the fan-out time (from the start of the send until
+   * the transport has handed the message to every subscriber's socket).
+   */
   setLagWindow(range: SeqRange): void {
     this.lagWindow = range;
     this.lagHistogram = createHistogram();
+    this.fanOutHistogram = createHistogram();
   }
 
-  lagSummary(): LatencySummary {
-    return summarize(this.lagHistogram);
+  lagSummary(): { sendLag: LatencySummary; fanOut: LatencySummary } {
+    return { sendLag: summarize(this.lagHistogram), fanOut: summarize(this.fanOutHistogram) };
   }
 
   private tick(): void {
@@ -123,6 +129,10 @@ export class Publisher {
 
     if (this.lagWindow && seq >= this.lagWindow.first && seq <= this.lagWindow.last) {
       recordNs(this.lagHistogram, Number(sentNs - due));
+      // node:http corks each response and flushes it in a nextTick queued
+      // during the fan-out. A tick queued now runs after all of them, so the
+      // fan-out time includes those writes for every transport alike.
+      process.nextTick(() => recordNs(this.fanOutHistogram, Number(process.hrtime.bigint() - sentNs)));
     }
   }
 

@@ -9,6 +9,7 @@ import { spinMicroseconds } from './inject-cost.js';
 import { handlePublish, PUBLISH_PATH } from './publish-route.js';
 import { Publisher, type PublisherOptions } from './publisher.js';
 import { StreamHub } from './streams.js';
+import { sampleHeap, type HeapSample } from '../metrics/heap.js';
 
 export interface ReferenceServerOptions extends ServerSettings, PublisherOptions {
   transport: TransportName;
@@ -42,14 +43,14 @@ export const DEFAULT_SERVER_SETTINGS = {
   injectCostUs: 0,
 } as const;
 
-/** What a reference server reports about itself; memory comes from /proc, read by the parent. */
+/** Figures a reference server reports about itself; RSS and CPU come from /proc, read by the parent. */
 export interface ServerStats {
   subscribers: number;
   /** Bytes written to every client socket since start, headers and framing included. */
   bytesWritten: number;
   connectionsAccepted: number;
   openConnections: number;
-  heapUsedBytes: number;
+  heap: HeapSample;
   counters: ServerCounters;
 }
 
@@ -114,7 +115,7 @@ export class ReferenceServer {
       bytesWritten: this.closedSocketBytes + liveBytes,
       connectionsAccepted: this.connectionsAccepted,
       openConnections: this.sockets.size,
-      heapUsedBytes: process.memoryUsage().heapUsed,
+      heap: sampleHeap(),
       counters: { ...this.counters },
     };
   }
@@ -183,7 +184,7 @@ export class ReferenceServer {
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   }
 
-  /** Answers a request that HTTP parsing rejected (oversized header, bad syntax) with 400 or 431. */
+  /** Rejects a request that HTTP parsing failed on (oversized header, bad syntax) with 400. */
   private rejectMalformed(socket: Duplex): void {
     this.counters.rejected++;
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

@@ -5,16 +5,10 @@
  */
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
+import { collectGarbage } from '../metrics/heap.js';
 import type { SeqRange } from './schedule.js';
 import { ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
 import { ServerWorkload, type StartWorkloadRequest } from './workload-server.js';
-
-/** Releases garbage so that RSS reflects live memory; run twice because one pass can leave weak references. */
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  gc?.();
-}
 
 async function main(): Promise<void> {
   ignoreTerminalInterrupt();

@@ -32,6 +32,7 @@ export class StreamHub {
   private readonly listeners: StreamPublishListener[] = [];
   private lagWindow: DueWindow | undefined;
   private lagHistogram: Histogram = createHistogram();
+  private fanOutHistogram: Histogram = createHistogram();
 
   constructor(private readonly historySize: number) {}
 
@@ -80,14 +81,19 @@ export class StreamHub {
     return undefined;
   }
 
-  /** Records how late each message went out (relay or publish time minus due time) for due times in this window. */
+  /**
+   * Records, for due times in this window, how late each message went out
+   * (relay or publish time minus due time) and its fan-out time, as the
+   * Publisher does for the broadcast stream.
+   */
   setLagWindow(window: DueWindow): void {
     this.lagWindow = window;
     this.lagHistogram = createHistogram();
+    this.fanOutHistogram = createHistogram();
   }
 
-  lagSummary(): LatencySummary {
-    return summarize(this.lagHistogram);
+  lagSummary(): { sendLag: LatencySummary; fanOut: LatencySummary } {
+    return { sendLag: summarize(this.lagHistogram), fanOut: summarize(this.fanOutHistogram) };
   }
 
   get streamCount(): number {
@@ -98,12 +104,16 @@ export class StreamHub {
     state.nextSeq++;
     state.history.push(message);
 
-    // Like the Publisher, the send time is taken before the fan-out.
     const window = this.lagWindow;
-    if (window && dueNs >= window.startNs && dueNs < window.endNs) {
-      recordNs(this.lagHistogram, Number(process.hrtime.bigint() - dueNs));
-    }
+    const measured = window !== undefined && dueNs >= window.startNs && dueNs < window.endNs;
+    // Like the Publisher, the send time is taken before the fan-out.
+    const sentNs = measured ? process.hrtime.bigint() : 0n;
+    if (measured) recordNs(this.lagHistogram, Number(sentNs - dueNs));
+
     for (const listener of this.listeners) listener(stream, message);
+
+    // A tick queued after the fan-out runs after node:http's corked writes flush, as in the Publisher.
+    if (measured) process.nextTick(() => recordNs(this.fanOutHistogram, Number(process.hrtime.bigint() - sentNs)));
   }
 
   private state(stream: string): StreamState {

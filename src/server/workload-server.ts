@@ -46,7 +46,7 @@ export class ServerWorkload {
     this.publisher = undefined;
   }
 
-  lagSummary(): LatencySummary {
+  lagSummary(): { sendLag: LatencySummary; fanOut: LatencySummary } {
     return this.streams.lagSummary();
   }
 }

@@ -13,6 +13,11 @@ import type { PlanInput } from './types.js';
  */
 const START_LEAD_NS = 200_000_000n;
 
+export interface LagSummary {
+  sendLag: LatencySummary;
+  fanOut: LatencySummary;
+}
+
 /** The load of one transport run, once started. */
 export interface StartedLoad {
   /** Messages due in the window on the broadcast stream; 0 for topics and rooms, whose generator counts them. */
@@ -21,8 +26,8 @@ export interface StartedLoad {
   windowStartNs: bigint;
   /** Stops publishing and sending. */
   stop(): Promise<void>;
-  /** How late the server sent the window's messages. */
-  sendLag(): Promise<LatencySummary>;
+  /** How late the server sent the window's messages, and how long each fan-out took. */
+  lagSummary(): Promise<LagSummary>;
 }
 
 /** Returns the workload's plan input, or undefined for the broadcast (dashboard) workload. */
@@ -53,7 +58,7 @@ async function startBroadcast(server: ManagedChild, generator: ManagedChild, set
     stop: async () => {
       await server.request('stop-publishing');
     },
-    sendLag: () => server.request<LatencySummary>('lag-summary'),
+    lagSummary: () => server.request<LagSummary>('lag-summary'),
   };
 }
 
@@ -73,6 +78,6 @@ async function startStreamLoad(server: ManagedChild, generator: ManagedChild, se
       await generator.request('stop-workload');
       await server.request('stop-workload');
     },
-    sendLag: () => server.request<LatencySummary>('workload-lag-summary'),
+    lagSummary: () => server.request<LagSummary>('workload-lag-summary'),
   };
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_SERVICE_LEVEL } from '../../capacity/service-level.js';
 import { runCapacity } from '../../capacity/run-capacity.js';
-import { describeServiceLevel, formatLoad, renderCapacityCurves, renderCapacitySummary } from '../../capacity/table.js';
+import { describeServiceLevel, formatLoadWithUnit, renderCapacityCurves, renderCapacitySummary } from '../../capacity/table.js';
 import type { CapacityDimension, CapacityStep, SearchPlan, ServiceLevel } from '../../capacity/types.js';
 import { DESCRIPTOR_RESERVE, readMachineLimits } from '../../driver/limits.js';
 import { InterruptedError, InvalidOptionError } from '../../errors.js';
@@ -105,9 +105,9 @@ async function executeCapacity(io: CliIo, flags: CapacityFlags, parsed: Command,
 }
 
 function describeStep(transport: TransportName, step: CapacityStep, search: SearchPlan): string {
-  const load = formatLoad(step.load, search.dimension === 'clients' ? 'clients' : 'messages/s');
+  const load = formatLoadWithUnit(step.load, search.dimension === 'clients' ? 'clients' : 'messages/s');
   const verdict = step.passed ? 'pass' : `fail (${step.failures.join('; ')})`;
-  return `${transport}: ${load}: p50 ${formatMs(step.latencyP50Ms)}, p99 ${formatMs(step.latencyP99Ms)}, ${step.lost} lost: ${verdict}`;
+  return `${transport}: ${load}: p50 ${formatMs(step.latencyP50Ms)} ms, p99 ${formatMs(step.latencyP99Ms)} ms, ${step.lost} lost: ${verdict}`;
 }
 
 /** Builds the search plan from the options, the scenario and the machine's limits. */

@@ -134,7 +134,7 @@ function printReport(io: CliIo, report: Report, flags: RunFlags, reportPath: str
   if (!flags.quiet) io.stderr(`report written to ${reportPath}\n`);
 }
 
-function exitCodeFor(report: Report, strict: boolean): ExitCodeValue {
+export function exitCodeFor(report: Report, strict: boolean): ExitCodeValue {
   if (report.status === 'interrupted') return ExitCode.INTERRUPTED;
   if (report.status === 'failed') return ExitCode.RUN_FAILED;
   if (strict && report.results.some((result) => result.generator.saturated)) return ExitCode.GENERATOR_SATURATED;
