@@ -14,6 +14,8 @@ export function streamParameter(request: IncomingMessage): StreamParameter {
   const url = request.url ?? '';
   const queryStart = url.indexOf('?');
   if (queryStart === -1) return { stream: undefined };
+  // Every long poll of the broadcast stream passes here; skip parsing its query when it names no stream.
+  if (!url.includes('topic=', queryStart) && !url.includes('room=', queryStart)) return { stream: undefined };
 
   const query = new URLSearchParams(url.slice(queryStart + 1));
   const topic = query.get('topic');
