@@ -86,3 +86,29 @@ export class InterruptedError extends RtbenchError {
     super('ERR_INTERRUPTED', `interrupted by ${signal}`, ExitCode.INTERRUPTED);
   }
 }
+
+/** A --threshold or --max-regression expression that does not parse; names the 1-based column. */
+export class InvalidExpressionError extends RtbenchError {
+  constructor(
+    kind: string,
+    readonly expression: string,
+    readonly column: number,
+    problem: string,
+  ) {
+    super('ERR_INVALID_EXPRESSION', `invalid ${kind} "${expression}" at column ${column}: ${problem}`, ExitCode.USAGE);
+  }
+}
+
+/** A report file that is missing, unreadable or not an rtbench report. */
+export class ReportFileError extends RtbenchError {
+  constructor(path: string, problem: string) {
+    super('ERR_REPORT_FILE', `cannot use report ${path}: ${problem}`, ExitCode.USAGE);
+  }
+}
+
+/** A baseline that measured another workload than the current report. */
+export class ScenarioMismatchError extends RtbenchError {
+  constructor(message: string) {
+    super('ERR_SCENARIO_MISMATCH', message, ExitCode.USAGE);
+  }
+}

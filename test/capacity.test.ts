@@ -34,7 +34,7 @@ describe('capacity search', () => {
     const found = await searchCapacity('sse', PLAN, stepUpTo(1234));
 
     // 100 to 800 pass and 1600 fails; 1200 passes, 1400 and 1300 fail, and 100 ≤ 10% of 1200 ends it.
-    expect(found.curve.map((step) => step.load)).toEqual([100, 200, 400, 800, 1200, 1300, 1400, 1600]);
+    expect(found.points.map((step) => step.load)).toEqual([100, 200, 400, 800, 1200, 1300, 1400, 1600]);
     expect(found.maximum).toBe(1200);
     expect(found.firstFailure).toBe(1300);
     expect(found.end).toBe('bisected');
@@ -44,7 +44,7 @@ describe('capacity search', () => {
     const found = await searchCapacity('sse', PLAN, stepUpTo(30));
 
     // 100 and 50 fail, 25 passes; 38 and 32 fail, 29 passes, 31 fails, and 2 ≤ 10% of 29 ends it.
-    expect(found.curve.map((step) => step.load)).toEqual([25, 29, 31, 32, 38, 50, 100]);
+    expect(found.points.map((step) => step.load)).toEqual([25, 29, 31, 32, 38, 50, 100]);
     expect(found.maximum).toBe(29);
     expect(found.firstFailure).toBe(31);
   });
@@ -52,7 +52,7 @@ describe('capacity search', () => {
   it('stops at the upper bound', async () => {
     const found = await searchCapacity('sse', { ...PLAN, upperBound: 700 }, stepUpTo(5000));
 
-    expect(found.curve.map((step) => step.load)).toEqual([100, 200, 400, 700]);
+    expect(found.points.map((step) => step.load)).toEqual([100, 200, 400, 700]);
     expect(found.maximum).toBe(700);
     expect(found.firstFailure).toBeNull();
     expect(found.end).toBe('upper-bound');
@@ -61,7 +61,7 @@ describe('capacity search', () => {
   it('reports no maximum at the lower bound', async () => {
     const found = await searchCapacity('sse', { ...PLAN, start: 4 }, stepUpTo(0));
 
-    expect(found.curve.map((step) => step.load)).toEqual([1, 2, 4]);
+    expect(found.points.map((step) => step.load)).toEqual([1, 2, 4]);
     expect(found.maximum).toBeNull();
     expect(found.end).toBe('lower-bound');
   });
@@ -69,7 +69,7 @@ describe('capacity search', () => {
   it('stops after the step budget', async () => {
     const found = await searchCapacity('sse', { ...PLAN, maxSteps: 3 }, stepUpTo(5000));
 
-    expect(found.curve).toHaveLength(3);
+    expect(found.points).toHaveLength(3);
     expect(found.end).toBe('max-steps');
   });
 });
@@ -93,14 +93,14 @@ describe('rtbench capacity', () => {
 
     expect(code).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
-    const found = report.capacity!.transports[0];
+    const found = report.capacity!.curves[0];
     const lastStep = found.firstFailure! - found.maximum!;
     expect(found.end).toBe('bisected');
     expect(found.maximum).toBeLessThanOrEqual(knownLimit);
     expect(knownLimit - found.maximum!).toBeLessThanOrEqual(lastStep);
     expect(lastStep).toBeLessThanOrEqual(Math.max(1, 0.1 * found.maximum!));
     expect(report.results.map((result) => result.clients.target)).toEqual([found.maximum]);
-    for (const step of found.curve) {
+    for (const step of found.points) {
       expect(step.passed).toBe(step.load <= found.maximum!);
       expect(step.serverCpuPercent).not.toBeNull();
       expect(step.serverRssPeakBytes).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCommand, toSettings, type RunFlags } from '../src/cli/commands/run.js';
 import { main } from '../src/cli/main.js';
-import { workloadHash } from '../src/scenarios/identity.js';
+import { scenarioHash } from '../src/scenarios/identity.js';
 import { loadScenario, SCENARIOS_DIR } from '../src/scenarios/load.js';
 import { resolveScenarioSettings } from '../src/scenarios/resolve.js';
 import { DEFAULT_SETTINGS, type RunSettings } from '../src/scenarios/settings.js';
@@ -156,13 +156,13 @@ describe('scenario settings', () => {
     expect(scenario.settings.workload).toEqual({ kind: 'collaboration', minRoomSize: 5, maxRoomSize: 20, seed: 1 });
   });
 
-  it('hashes the workload, not the transports', () => {
-    const base = workloadHash(DEFAULT_SETTINGS);
+  it('hashes the workload kind and parameters', async () => {
+    const base = scenarioHash(DEFAULT_SETTINGS);
+    const chat = (await settingsFor([writeScenario('hash.yaml', VALID_CHAT)])).workload;
 
-    expect(workloadHash({ ...DEFAULT_SETTINGS, transports: ['sse'], repeat: 3 })).toBe(base);
-    expect(workloadHash({ ...DEFAULT_SETTINGS, clients: 9_999 })).not.toBe(base);
-    expect(workloadHash({ ...DEFAULT_SETTINGS, workload: { kind: 'notifications' } })).not.toBe(base);
-    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(scenarioHash({ ...DEFAULT_SETTINGS, workload: { kind: 'notifications' } })).not.toBe(base);
+    expect(scenarioHash({ ...DEFAULT_SETTINGS, workload: chat })).not.toBe(scenarioHash({ ...DEFAULT_SETTINGS, workload: { ...chat, roomSize: 11 } as typeof chat }));
+    expect(scenarioHash({ ...DEFAULT_SETTINGS, injectCostUs: 5 })).not.toBe(base);
   });
 });
 

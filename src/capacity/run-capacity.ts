@@ -2,7 +2,7 @@ import { runTransport, type RunHooks } from '../driver/transport-run.js';
 import { describeEnvironment } from '../report/environment.js';
 import { REPORT_SCHEMA_VERSION, type Report, type TransportResult } from '../report/types.js';
 import { TOOL_VERSION } from '../paths.js';
-import type { ScenarioIdentity } from '../scenarios/identity.js';
+import { scenarioIdentity, type ScenarioSource } from '../scenarios/identity.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportName } from '../transports/types.js';
 import { searchCapacity } from './search.js';
@@ -13,7 +13,8 @@ export interface CapacityOptions extends RunHooks {
   search: SearchPlan;
   serviceLevel: ServiceLevel;
   command?: string[];
-  scenario?: ScenarioIdentity;
+  /** The scenario file behind the settings; default: a run built from options alone. */
+  scenario?: ScenarioSource;
   /** Called after every step, with the step and the report so far. */
   onStep?: (transport: TransportName, step: CapacityStep, report: Report) => Promise<void> | void;
 }
@@ -35,9 +36,15 @@ export async function runCapacity(settings: RunSettings, options: CapacityOption
     status: 'completed',
     environment: describeEnvironment(),
     settings,
-    scenario: options.scenario,
+    scenario: scenarioIdentity(settings, options.scenario),
     results: [],
-    capacity: { search: options.search, unit: options.search.dimension === 'clients' ? 'clients' : 'messages/s', serviceLevel: options.serviceLevel, transports: [] },
+    capacity: {
+      dimension: options.search.dimension,
+      unit: options.search.dimension === 'clients' ? 'clients' : 'messages/s',
+      serviceLevel: options.serviceLevel,
+      search: options.search,
+      curves: [],
+    },
   };
 
   for (const transport of settings.transports) {
@@ -62,7 +69,7 @@ async function searchTransport(transport: TransportName, settings: RunSettings, 
   };
 
   const capacity = await searchCapacity(transport, options.search, measure);
-  report.capacity?.transports.push(capacity);
+  report.capacity?.curves.push(capacity);
   const atMaximum = capacity.maximum === null ? undefined : runs.get(capacity.maximum);
   if (atMaximum) report.results.push(atMaximum);
 }

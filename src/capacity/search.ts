@@ -34,7 +34,7 @@ class Search {
       maximum: this.lastPass ?? null,
       firstFailure: this.firstFail ?? null,
       end,
-      curve: [...this.steps.values()].sort((a, b) => a.load - b.load),
+      points: [...this.steps.values()].sort((a, b) => a.load - b.load),
     };
   }
 

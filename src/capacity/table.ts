@@ -21,9 +21,9 @@ const END_NOTES: Record<TransportCapacity['end'], string> = {
 /** Renders the largest passing load per transport, with the figures measured at it, side by side. */
 export function renderCapacitySummary(report: Report): string {
   const capacity = report.capacity as CapacityReport;
-  const columns = capacity.transports;
+  const columns = capacity.curves;
   const table = new Table({ head: ['', ...columns.map((entry) => entry.transport)], style: { head: [], border: [], compact: true } });
-  table.push([{ colSpan: columns.length + 1, content: `Largest ${capacity.search.dimension === 'clients' ? 'client count' : 'rate'} meeting ${describeServiceLevel(capacity.serviceLevel)}` }]);
+  table.push([{ colSpan: columns.length + 1, content: `Largest ${capacity.dimension === 'clients' ? 'client count' : 'rate'} meeting ${describeServiceLevel(capacity.serviceLevel)}` }]);
 
   const format = (load: number | null) => formatLoadWithUnit(load, capacity.unit);
   const atMaximum = (entry: TransportCapacity) => report.results.find((result) => result.transport === entry.transport && entry.maximum !== null);
@@ -34,7 +34,7 @@ export function renderCapacitySummary(report: Report): string {
 
   table.push(['  maximum', ...columns.map((entry) => `${format(entry.maximum)}${END_NOTES[entry.end]}`)]);
   table.push(['  first failing step', ...columns.map((entry) => describeFirstFailure(entry, capacity.unit))]);
-  table.push(['  steps measured', ...columns.map((entry) => String(entry.curve.length))]);
+  table.push(['  steps measured', ...columns.map((entry) => String(entry.points.length))]);
   table.push([{ colSpan: columns.length + 1, content: 'At the maximum' }]);
   table.push(['  latency p50 (ms)', ...figure((result) => formatMs(result.latencyMs.p50))]);
   table.push(['  latency p99 (ms)', ...figure((result) => formatMs(result.latencyMs.p99))]);
@@ -48,14 +48,14 @@ export function renderCapacitySummary(report: Report): string {
 
 function describeFirstFailure(entry: TransportCapacity, unit: string): string {
   if (entry.firstFailure === null) return 'none';
-  const step = entry.curve.find((point) => point.load === entry.firstFailure);
+  const step = entry.points.find((point) => point.load === entry.firstFailure);
   return `${formatLoadWithUnit(entry.firstFailure, unit)}: ${step?.failures[0] ?? 'failed'}`;
 }
 
 /** Renders one table per transport: every load measured, in order, with its figures and verdict. */
 export function renderCapacityCurves(report: Report): string {
   const capacity = report.capacity as CapacityReport;
-  return capacity.transports.map((entry) => renderCurve(entry, capacity.unit)).join('\n');
+  return capacity.curves.map((entry) => renderCurve(entry, capacity.unit)).join('\n');
 }
 
 function renderCurve(entry: TransportCapacity, unit: string): string {
@@ -63,7 +63,7 @@ function renderCurve(entry: TransportCapacity, unit: string): string {
     head: [`${entry.transport} (${unit})`, 'p50 (ms)', 'p99 (ms)', 'delivered (msg/s)', 'lost', 'server CPU (%)', 'server RSS (MiB)', 'verdict'],
     style: { head: [], border: [], compact: true },
   });
-  for (const step of entry.curve) table.push(curveRow(step, unit));
+  for (const step of entry.points) table.push(curveRow(step, unit));
   return table.toString();
 }
 

@@ -57,13 +57,16 @@ export interface TransportCapacity {
   /** Reason the search ended. */
   end: SearchEnd;
   /** Every step measured, sorted by load. */
-  curve: CapacityStep[];
+  points: CapacityStep[];
 }
 
+/** The capacity field of a report; the HTML report draws `curves` as latency p99 against load. */
 export interface CapacityReport {
-  search: SearchPlan;
+  dimension: CapacityDimension;
   /** Unit of `load`: clients, or messages per second. */
   unit: string;
   serviceLevel: ServiceLevel;
-  transports: TransportCapacity[];
+  search: SearchPlan;
+  /** One per transport searched, in the order they ran. */
+  curves: TransportCapacity[];
 }

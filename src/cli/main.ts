@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { RtbenchError } from '../errors.js';
 import { TOOL_VERSION } from '../paths.js';
 import { capacityCommand } from './commands/capacity.js';
+import { compareCommand } from './commands/compare.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { scenariosCommand } from './commands/scenarios.js';
 import { serveCommand } from './commands/serve.js';
@@ -25,6 +27,8 @@ export function buildProgram(io: CliIo, argv: readonly string[], setExitCode: (c
   program.addCommand(serveCommand(io, setExitCode));
   program.addCommand(scenariosCommand(io, setExitCode));
   program.addCommand(capacityCommand(io, argv, setExitCode));
+  program.addCommand(compareCommand(io, setExitCode));
+  program.addCommand(reportCommand(io, setExitCode));
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   }

@@ -1,8 +1,8 @@
 import { TOOL_VERSION } from '../paths.js';
 import { describeEnvironment } from '../report/environment.js';
 import { REPORT_SCHEMA_VERSION, type Report, type TransportResult } from '../report/types.js';
-import type { ScenarioIdentity } from '../scenarios/identity.js';
 import type { RunSettings } from '../scenarios/settings.js';
+import { scenarioIdentity, type ScenarioSource } from '../scenarios/identity.js';
 import { aggregateRuns } from './aggregate.js';
 import { checkCapacity } from './limits.js';
 import { runTransport, type RunHooks } from './transport-run.js';
@@ -10,8 +10,8 @@ import { runTransport, type RunHooks } from './transport-run.js';
 export interface RunOptions extends RunHooks {
   /** The command line, recorded in the report. */
   command?: string[];
-  /** The scenario file and its workload hash, recorded in the report. */
-  scenario?: ScenarioIdentity;
+  /** The scenario file behind the settings; default: a run built from options alone. */
+  scenario?: ScenarioSource;
   /** Called after every transport run with the report so far, so a partial report can be written. */
   onPartialReport?: (report: Report) => Promise<void> | void;
 }
@@ -33,7 +33,7 @@ export async function runBenchmark(settings: RunSettings, options: RunOptions = 
     status: 'completed',
     environment: describeEnvironment(),
     settings,
-    scenario: options.scenario,
+    scenario: scenarioIdentity(settings, options.scenario),
     results: [],
   };
   const runs: TransportResult[] = [];

@@ -39,3 +39,29 @@ export const formatRate: Formatter = (value) => {
 };
 
 export const formatRatio: Formatter = (value) => (value === null || value === undefined ? NOT_MEASURED : fixed(value, 2));
+
+/**
+ * Values with their unit, for text where no row label carries it: compare
+ * tables, HTML charts, threshold messages.
+ */
+export function describeMs(value: number | null | undefined): string {
+  return value === null || value === undefined ? NOT_MEASURED : `${formatMs(value)} ms`;
+}
+
+/** Bytes scaled to B, KiB, MiB or GiB. */
+export function describeBytes(value: number | null | undefined): string {
+  if (value === null || value === undefined) return NOT_MEASURED;
+  const abs = Math.abs(value);
+  if (abs >= 1024 ** 3) return `${fixed(value / 1024 ** 3, 2)} GiB`;
+  if (abs >= 1024 ** 2) return `${fixed(value / 1024 ** 2, 1)} MiB`;
+  if (abs >= 1024) return `${fixed(value / 1024, 1)} KiB`;
+  return `${fixed(value, 0)} B`;
+}
+
+export function describeRate(value: number | null | undefined, unit: string): string {
+  return value === null || value === undefined ? NOT_MEASURED : `${formatRate(value)} ${unit}`;
+}
+
+export function describePercent(value: number | null | undefined): string {
+  return value === null || value === undefined ? NOT_MEASURED : `${formatPercent(value)}%`;
+}

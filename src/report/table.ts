@@ -13,7 +13,7 @@ import {
   type Formatter,
 } from './format.js';
 
-interface Row {
+export interface Row {
   label: string;
   /** Path in TransportResult whose spread is shown with --repeat. */
   path?: string;
@@ -21,7 +21,7 @@ interface Row {
   format?: Formatter;
 }
 
-interface Section {
+export interface Section {
   title: string;
   rows: Row[];
 }
@@ -36,8 +36,8 @@ function read(result: TransportResult, path: string): number | null {
   return typeof value === 'number' ? value : null;
 }
 
-/** Rows of the comparison table; every label names its unit. */
-const SECTIONS: Section[] = [
+/** The rows of the comparison table, by section; every label names its unit. The HTML report renders the same rows. */
+export const SECTIONS: Section[] = [
   {
     title: 'Clients',
     rows: [
@@ -128,7 +128,7 @@ export function renderComparisonTable(report: Report, options: TableOptions): st
  * Latency percentiles come from the merged histogram of all runs, so they
  * show that value with the runs' min–max; message counts are totals.
  */
-function cellWithSpread(result: TransportResult, row: Row): string {
+export function cellWithSpread(result: TransportResult, row: Row): string {
   const spread: Spread | undefined = row.path ? result.spread?.[row.path] : undefined;
   if (!spread || !row.format || row.path?.startsWith('messages.')) return row.cell(result);
   const range = `(${row.format(spread.min)}–${row.format(spread.max)})`;

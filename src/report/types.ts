@@ -1,8 +1,9 @@
 import type { CapacityReport } from '../capacity/types.js';
 import type { LatencySummary } from '../metrics/histogram.js';
-import type { ScenarioIdentity } from '../scenarios/identity.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportName } from '../transports/types.js';
+import type { ScenarioIdentity } from '../scenarios/identity.js';
+import type { ThresholdOutcome } from './thresholds.js';
 
 /** Bumped whenever a field is renamed or removed; adding fields keeps the version. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -95,12 +96,14 @@ export interface Report {
   status: ResultStatus;
   environment: EnvironmentInfo;
   settings: RunSettings;
-  /** The scenario file and the hash of the workload settings in effect. */
-  scenario?: ScenarioIdentity;
+  /** Identity of the measured workload; `compare` rejects a baseline with another hash. */
+  scenario: ScenarioIdentity;
   /** One per transport; with --repeat, the medians. */
   results: TransportResult[];
   /** Every single run, in the order they ran; present with --repeat. */
   runs?: TransportResult[];
   /** `rtbench capacity`: the largest load per transport and every step measured on the way. */
   capacity?: CapacityReport;
+  /** Outcome of every --threshold, per transport; present when thresholds were given. */
+  thresholds?: ThresholdOutcome[];
 }

@@ -1,54 +1,76 @@
 import { createHash } from 'node:crypto';
 import type { RunSettings } from './settings.js';
 
-/** Workload record of a report, so a later comparison can tell whether two runs measured the same workload. */
+/** Identity of the workload a report measured. Two reports are comparable when their hashes match. */
 export interface ScenarioIdentity {
-  /** The scenario's name; `dashboard` for a run without a scenario file. */
+  /** The scenario file's name, or `command-line` for a run built from options alone. */
   name: string;
-  /** sha256 of the workload settings in effect, command-line overrides included (see workloadHash). */
+  /** First 16 hex digits of the SHA-256 of the workload settings (see workloadSettings). */
   hash: string;
-  /** The scenario file's text. */
-  content: string;
+  /** The scenario file's text as read, or null for a run built from options alone. */
+  content: string | null;
 }
+
+export interface ScenarioSource {
+  name: string;
+  content: string | null;
+}
+
+export const COMMAND_LINE_SCENARIO: ScenarioSource = { name: 'command-line', content: null };
 
 /**
- * The settings that decide what load the transports see. The others (the
- * transports run, repeats, drain time, saturation limits, the SSE client
- * implementation, the latency floor) change how rtbench measures, not what.
+ * Settings that change how a run is measured or judged but not the load
+ * itself: which transports run, how often, the latency-floor probe before the
+ * load, and the saturation limits. Every other setting, including any
+ * added later, defines the workload and enters the hash. A new setting that
+ * does not change the load belongs in this list.
  */
-export const WORKLOAD_SETTING_KEYS = [
-  'workload',
-  'clients',
-  'rate',
-  'payloadBytes',
-  'warmupSec',
-  'durationSec',
-  'rampRate',
-  'heartbeatMs',
-  'holdMs',
-  'historySize',
-  'injectDelayMs',
-  'injectCostUs',
-] as const satisfies readonly (keyof RunSettings)[];
+const NOT_WORKLOAD: ReadonlySet<string> = new Set<keyof RunSettings>([
+  'transports',
+  'repeat',
+  'floor',
+  'maxGeneratorLagMs',
+  'maxGeneratorCpuPercent',
+  'maxGeneratorUtilization',
+]);
 
-/** Hex sha256 of the workload settings as canonical JSON (keys sorted at every level). */
-export function workloadHash(settings: RunSettings): string {
-  const picked: Record<string, unknown> = {};
-  for (const key of WORKLOAD_SETTING_KEYS) picked[key] = settings[key];
-  return createHash('sha256').update(canonicalJson(picked)).digest('hex');
+/** Selects the settings that define the workload, with keys sorted at every level so the hash ignores key order. */
+export function workloadSettings(settings: RunSettings): Record<string, unknown> {
+  const entries = Object.entries(settings).filter(([key, value]) => !NOT_WORKLOAD.has(key) && value !== undefined);
+  return canonical(Object.fromEntries(entries)) as Record<string, unknown>;
 }
 
-export function scenarioIdentity(name: string, content: string, settings: RunSettings): ScenarioIdentity {
-  return { name, hash: workloadHash(settings), content };
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value !== 'object' || value === null) return value;
+  const sorted = Object.keys(value)
+    .sort()
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .map((key) => [key, canonical((value as Record<string, unknown>)[key])]);
+  return Object.fromEntries(sorted);
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, entry]) => entry !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+/** Hashes the workload settings; equal workload settings give equal hashes on any machine. */
+export function scenarioHash(settings: RunSettings): string {
+  const json = JSON.stringify(workloadSettings(settings));
+  return createHash('sha256').update(json).digest('hex').slice(0, 16);
+}
+
+/** Builds the identity recorded in a report; `source` names the scenario file and carries its text. */
+export function scenarioIdentity(settings: RunSettings, source: ScenarioSource = COMMAND_LINE_SCENARIO): ScenarioIdentity {
+  return { name: source.name, hash: scenarioHash(settings), content: source.content };
+}
+
+/** Lists the workload settings that differ, e.g. `clients 1000 → 200`, for a mismatch message. */
+export function describeWorkloadDifferences(baseline: RunSettings, current: RunSettings): string[] {
+  const before = workloadSettings(baseline);
+  const after = workloadSettings(current);
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return keys
+    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    .map((key) => `${key} ${show(before[key])} → ${show(after[key])}`);
+}
+
+function show(value: unknown): string {
+  return value === undefined ? 'unset' : JSON.stringify(value);
 }

@@ -30,8 +30,23 @@ interface CapacityFlags extends RunFlags {
   allowSaturatedGenerator: boolean;
 }
 
-/** Run options that make no sense for a search: each step is one run, without the latency floor. */
-const RUN_ONLY_OPTIONS = new Set(['--repeat', '--strict', '--no-floor']);
+/**
+ * Run options that make no sense for a search: each step is one run,
+ * without the latency floor, and the gates judge a run, not a curve.
+ * `rtbench report FILE --html PAGE` draws the curve of a capacity report.
+ */
+const RUN_ONLY_OPTIONS = new Set([
+  '--repeat',
+  '--strict',
+  '--no-floor',
+  '--threshold',
+  '--baseline',
+  '--max-regression',
+  '--allow-scenario-change',
+  '--junit',
+  '--markdown',
+  '--html',
+]);
 
 /** First client count of a clients search when --start is not given. */
 const DEFAULT_START_CLIENTS = 500;
@@ -75,7 +90,7 @@ async function executeCapacity(io: CliIo, flags: CapacityFlags, parsed: Command,
   const removeInterruptHandler = io.onInterrupt((signal) => controller.abort(new InterruptedError(signal)));
   const talk = !flags.quiet && !flags.json;
   const progress = talk && progressEnabled(io) ? new ProgressLine(io) : undefined;
-  if (talk) io.stderr(`searching the ${search.dimension === 'clients' ? 'client count' : 'rate'} of ${scenario.name} that meets ${describeServiceLevel(serviceLevel)}\n`);
+  if (talk) io.stderr(`searching the ${search.dimension === 'clients' ? 'client count' : 'rate'} of the ${settings.workload.kind} workload that meets ${describeServiceLevel(serviceLevel)}\n`);
 
   let report: Report;
   try {

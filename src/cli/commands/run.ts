@@ -13,8 +13,9 @@ import { colorEnabled, progressEnabled, type CliIo } from '../io.js';
 import { integerInRange, numberInRange, oneOf, transportList } from '../option-parsers.js';
 import { ProgressLine } from '../progress.js';
 import { resolve } from 'node:path';
+import { evaluateGates, gateExitCode, gateOptions, prepareGates, publishGates, type GateFlags } from '../gates.js';
 
-export interface RunFlags {
+export interface RunFlags extends GateFlags {
   transports: RunSettings['transports'];
   clients: number;
   rate: number;
@@ -40,7 +41,7 @@ export interface RunFlags {
 const D = DEFAULT_SETTINGS;
 
 export function runCommand(io: CliIo, argv: readonly string[], setExitCode: (code: ExitCodeValue) => void): Command {
-  return new Command('run')
+  const command = new Command('run')
     .description('start a reference server per transport, drive simulated clients against it and compare the transports')
     .argument('[scenario]', 'scenario file (YAML) or the name of a bundled one (rtbench scenarios lists them); options given here override its fields')
     .addOption(new Option('-t, --transports <list>', `comma-separated transports (${TRANSPORT_NAMES.join(', ')}; aliases poll, ws)`).argParser(transportList).default(D.transports, D.transports.join(',')))
@@ -67,6 +68,8 @@ export function runCommand(io: CliIo, argv: readonly string[], setExitCode: (cod
     .action(async (scenario: string | undefined, flags: RunFlags, command: Command) => {
       setExitCode(await executeRun(io, flags, ['rtbench', ...argv], command, scenario));
     });
+  for (const option of gateOptions()) command.addOption(option);
+  return command;
 }
 
 /** Settings from the options alone, defaults included; a scenario file goes between the two (see layerSettings). */
@@ -95,6 +98,7 @@ export function toSettings(flags: RunFlags): RunSettings {
 async function executeRun(io: CliIo, flags: RunFlags, command: string[], parsed: Command, scenarioArgument: string | undefined): Promise<ExitCodeValue> {
   const { settings, scenario } = resolveScenarioSettings(scenarioArgument, io.cwd, toSettings(flags), parsed);
   checkCapacity(settings.clients);
+  const gates = await prepareGates(io, flags, settings);
 
   const reportPath = resolve(io.cwd, flags.out ?? defaultReportPath(new Date().toISOString()));
   const controller = new AbortController();
@@ -115,10 +119,13 @@ async function executeRun(io: CliIo, flags: RunFlags, command: string[], parsed:
     progress?.clear();
   }
   if (controller.signal.aborted) report.status = 'interrupted';
+  const verdict = evaluateGates(report, gates);
   await writeReport(reportPath, report);
 
   printReport(io, report, flags, reportPath);
-  return exitCodeFor(report, flags.strict);
+  await publishGates(io, report, verdict, flags, { quiet: flags.quiet, json: flags.json });
+  const runCode = exitCodeFor(report, flags.strict);
+  return runCode === ExitCode.OK ? gateExitCode(verdict) : runCode;
 }
 
 function printReport(io: CliIo, report: Report, flags: RunFlags, reportPath: string): void {
