@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareReports } from '../src/report/compare.js';
-import { formatMs } from '../src/report/format.js';
+import { describeMs } from '../src/report/format.js';
 import { renderHtmlReport, type HtmlOptions } from '../src/report/html/page.js';
 import { evaluateThresholds, parseThreshold } from '../src/report/thresholds.js';
 import { parseTolerances } from '../src/report/tolerances.js';
@@ -120,9 +120,9 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('HTML report in headless Chromium', () => {
 
     expect(tooltips).toHaveLength(3);
     report.results.forEach((result, index) => {
-      expect(tooltips[index]).toContain(`p50: ${formatMs(result.latencyMs.p50)}`);
-      expect(tooltips[index]).toContain(`p99: ${formatMs(result.latencyMs.p99)}`);
-      expect(tooltips[index]).toContain(`p99.9: ${formatMs(result.latencyMs.p999)}`);
+      expect(tooltips[index]).toContain(`p50: ${describeMs(result.latencyMs.p50)}`);
+      expect(tooltips[index]).toContain(`p99: ${describeMs(result.latencyMs.p99)}`);
+      expect(tooltips[index]).toContain(`p99.9: ${describeMs(result.latencyMs.p999)}`);
     });
     await page.close();
   });

@@ -15,7 +15,18 @@ export interface CliIo {
   onInterrupt(handler: (signal: string) => void): () => void;
 }
 
+/**
+ * A reader that stops early (`rtbench run --help | head`) closes the pipe.
+ * The rest of the output is unwanted then, so exit quietly instead of
+ * crashing on EPIPE.
+ */
+function exitOnClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+}
+
 export function processIo(): CliIo {
+  process.stdout.on('error', exitOnClosedPipe);
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
