@@ -168,7 +168,8 @@ export class ReferenceServer {
   }
 
   private route(request: IncomingMessage, response: ServerResponse): void {
-    if (routePath(request) === PUBLISH_PATH) {
+    // startsWith first: every long poll passes here, and routePath allocates a string.
+    if (request.url?.startsWith(PUBLISH_PATH) && routePath(request) === PUBLISH_PATH) {
       handlePublish(request, response, this.streams, this.counters, this.options.maxPayloadBytes);
       return;
     }
