@@ -49,7 +49,12 @@ export function renderCapacitySummary(report: Report): string {
 function describeFirstFailure(entry: TransportCapacity, unit: string): string {
   if (entry.firstFailure === null) return 'none';
   const step = entry.points.find((point) => point.load === entry.firstFailure);
-  return `${formatLoadWithUnit(entry.firstFailure, unit)}: ${step?.failures[0] ?? 'failed'}`;
+  return `${formatLoadWithUnit(entry.firstFailure, unit)}: ${step ? shortFailures(step) : 'failed'}`;
+}
+
+/** Joins a step's failures without their parenthesized details; the report keeps them whole. */
+function shortFailures(step: CapacityStep): string {
+  return step.failures.map((failure) => failure.replace(/ \(.*\)$/, '')).join('; ');
 }
 
 /** Renders one table per transport: every load measured, in order, with its figures and verdict. */
@@ -76,7 +81,7 @@ function curveRow(step: CapacityStep, unit: string): string[] {
     formatCount(step.lost),
     formatPercent(step.serverCpuPercent),
     formatMiB(step.serverRssPeakBytes),
-    step.passed ? 'pass' : `fail: ${step.failures.join('; ')}`,
+    step.passed ? 'pass' : `fail: ${shortFailures(step)}`,
   ];
 }
 

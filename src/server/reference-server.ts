@@ -24,8 +24,8 @@ export interface ReferenceServerOptions extends ServerSettings, PublisherOptions
    */
   backlog: number;
   /**
-   * Busy-wait this long per message and subscriber before each fan-out, µs
-   * (calibration): a server with a known per-message cost has a known limit.
+   * Artificial cost the server busy-waits per message and subscriber before
+   * each fan-out, µs (calibration): a known per-message cost gives a known limit.
    */
   injectCostUs: number;
 }
