@@ -8,11 +8,13 @@ import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
 import { collectGarbage } from '../metrics/heap.js';
 import type { SeqRange } from './schedule.js';
 import { ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
+import { ServerWorkload, type StartWorkloadRequest } from './workload-server.js';
 
 async function main(): Promise<void> {
   ignoreTerminalInterrupt();
   const options = JSON.parse(process.argv[2] ?? '{}') as ReferenceServerOptions;
   const server = await ReferenceServer.start(options);
+  const workload = new ServerWorkload(server.streams);
 
   async function shutdown(): Promise<void> {
     await server.close();
@@ -25,6 +27,9 @@ async function main(): Promise<void> {
       'stop-publishing': () => server.publisher.stop(),
       'set-lag-window': (range: SeqRange) => server.publisher.setLagWindow(range),
       'lag-summary': () => server.publisher.lagSummary(),
+      'start-workload': (request: StartWorkloadRequest) => workload.start(request),
+      'stop-workload': () => workload.stop(),
+      'workload-lag-summary': () => workload.lagSummary(),
       stats: (params: { gc?: boolean }) => {
         if (params.gc) collectGarbage();
         return server.stats();
