@@ -23,6 +23,20 @@ export class InvalidOptionError extends RtbenchError {
   }
 }
 
+/**
+ * A scenario file that cannot be read or does not match the scenario
+ * schema: one line per problem, each naming the file, the field, its value
+ * and what is allowed. Nothing has been started yet.
+ */
+export class ScenarioError extends RtbenchError {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super('ERR_SCENARIO', problems.join('\n'), ExitCode.USAGE);
+    this.problems = problems;
+  }
+}
+
 /** A transport name that no transport folder registers. */
 export class UnknownTransportError extends RtbenchError {
   constructor(name: string, known: readonly string[]) {

@@ -23,6 +23,7 @@ export function serverOptionsFor(transport: TransportName, settings: RunSettings
     heartbeatMs: settings.heartbeatMs,
     holdMs: settings.holdMs,
     injectDelayMs: settings.injectDelayMs,
+    injectCostUs: settings.injectCostUs,
   };
 }
 

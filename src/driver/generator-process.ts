@@ -7,6 +7,7 @@ import { emitToParent, serveParentRequests } from '../child/ipc.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
 import { collectGarbage, sampleHeap } from '../metrics/heap.js';
 import type { SeqRange } from '../server/schedule.js';
+import type { GeneratorWorkloadStart } from '../workloads/generator-workload.js';
 import { LoadGenerator, type GeneratorConfig } from './load-generator.js';
 
 /** Progress events during ramp-up are sent at most this often, ms. */
@@ -34,6 +35,8 @@ serveParentRequests(
   {
     connect,
     'set-window': (range: SeqRange) => generator.setWindow(range),
+    'start-workload': (request: GeneratorWorkloadStart) => generator.startWorkload(request),
+    'stop-workload': () => generator.stopWorkload(),
     'start-measuring': () => generator.startMeasuring(),
     'stop-measuring': () => generator.stopMeasuring(),
     collect: () => generator.collect(),

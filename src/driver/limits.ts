@@ -2,7 +2,7 @@ import { ResourceLimitError } from '../errors.js';
 import { readEphemeralPortRange, readOpenFilesLimit } from '../metrics/proc-stats.js';
 
 /** Descriptors a process needs besides its client sockets: stdio, IPC, listeners, libuv internals. */
-const DESCRIPTOR_RESERVE = 64;
+export const DESCRIPTOR_RESERVE = 64;
 
 export interface MachineLimits {
   /** Soft RLIMIT_NOFILE of this process; children inherit it. */

@@ -4,6 +4,9 @@ import { DeliveryStats } from '../metrics/delivery.js';
 import type { SeqRange } from '../server/schedule.js';
 import { findTransport } from '../transports/registry.js';
 import type { TransportName } from '../transports/types.js';
+import { GeneratorWorkload, type GeneratorWorkloadStart } from '../workloads/generator-workload.js';
+import { usesStreams } from '../workloads/plan.js';
+import type { PlanInput } from '../workloads/types.js';
 import { Subscriber, type SubscriberOwner } from './subscriber.js';
 
 export interface GeneratorConfig {
@@ -22,6 +25,8 @@ export interface GeneratorConfig {
   localAddresses?: string[];
   /** Burn CPU `busyMs` of every `everyMs` (tests the saturation guard). */
   busyLoop?: { busyMs: number; everyMs: number };
+  /** A topic or room workload: which stream each client subscribes to and who sends; the broadcast stream when undefined. */
+  workload?: PlanInput;
 }
 
 export interface ConnectResult {
@@ -54,6 +59,10 @@ export interface DeliveryResult {
   latencyMs: LatencySummary;
   histogram: string;
   errors: Record<string, number>;
+  /** Topic and room workloads: deliveries owed to the connected clients by messages due in the window. */
+  expected?: number;
+  /** Topic and room workloads: messages due in the window, over every stream. */
+  windowMessages?: number;
 }
 
 /** Ramp-up tick, ms: connections start in small batches this often. */
@@ -86,20 +95,25 @@ export class LoadGenerator implements SubscriberOwner {
   private bytesAtStart = 0;
   private requestsAtStart = 0;
   private busyTimer: NodeJS.Timeout | undefined;
+  private workload: GeneratorWorkload | undefined;
 
   async connect(config: GeneratorConfig, onProgress: (connected: number, failed: number) => void): Promise<ConnectResult> {
     const transport = findTransport(config.transport);
     this.startBusyLoop(config.busyLoop);
     this.subscribers = [];
     const baseUrls = config.baseUrls && config.baseUrls.length > 0 ? config.baseUrls : [config.baseUrl];
+    this.workload = config.workload && usesStreams(config.workload.workload)
+      ? new GeneratorWorkload(config.workload, config.baseUrl, (error) => this.countError(error))
+      : undefined;
     for (let i = 0; i < config.clients; i++) {
-      const subscriber = new Subscriber(this, this.delivery);
+      const subscriber = new Subscriber(this, this.delivery, i);
       const localAddresses = config.localAddresses ?? [];
       subscriber.client = transport.createClient({
         baseUrl: baseUrls[i % baseUrls.length],
         events: subscriber,
         implementation: config.implementation,
         localAddress: localAddresses.length > 0 ? localAddresses[i % localAddresses.length] : undefined,
+        stream: this.workload?.subscriptionOf(i),
       });
       this.subscribers.push(subscriber);
     }
@@ -129,6 +143,17 @@ export class LoadGenerator implements SubscriberOwner {
     this.delivery.window = range;
   }
 
+  /** Counts deliveries by due time in the window and starts the senders of a topic or room workload. */
+  startWorkload(request: GeneratorWorkloadStart): void {
+    if (!this.workload) throw new Error('start-workload needs a topic or room workload in the connect config');
+    this.delivery.dueWindow = { startNs: BigInt(request.windowStartNs), endNs: BigInt(request.windowEndNs) };
+    this.workload.start(request, this.subscribers);
+  }
+
+  stopWorkload(): void {
+    this.workload?.stop();
+  }
+
   startMeasuring(): void {
     this.loopDelay?.disable();
     this.loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
@@ -152,7 +177,10 @@ export class LoadGenerator implements SubscriberOwner {
   }
 
   collect(): DeliveryResult {
+    const counts = this.workload?.counts(this.subscribers);
     return {
+      expected: counts?.expected,
+      windowMessages: counts?.windowMessages,
       window: this.delivery.window,
       subscribers: this.connected,
       delivered: this.delivery.delivered,
@@ -167,6 +195,7 @@ export class LoadGenerator implements SubscriberOwner {
 
   closeAll(): void {
     if (this.busyTimer) clearInterval(this.busyTimer);
+    this.workload?.close();
     for (const subscriber of this.subscribers) subscriber.client.close();
   }
 

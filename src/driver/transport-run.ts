@@ -1,12 +1,12 @@
 import type { ManagedChild } from '../child/child-process.js';
 import { InterruptedError, RtbenchError } from '../errors.js';
 import { sampleProcess } from '../metrics/proc-stats.js';
-import type { LatencySummary } from '../metrics/histogram.js';
-import { rangeSize, seqRangeForWindow, type Schedule } from '../server/schedule.js';
+import type { Schedule } from '../server/schedule.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportResult } from '../report/types.js';
 import { findTransport } from '../transports/registry.js';
 import type { TransportName } from '../transports/types.js';
+import { planInputFor, startLoad } from '../workloads/start-load.js';
 import { raceAbort, sleep } from './abortable.js';
 import { memoryPerConnection, sampleAfterGc, startGeneratorChild } from './children.js';
 import type { ConnectResult, DeliveryResult, GeneratorConfig, MeasureResult } from './load-generator.js';
@@ -121,6 +121,7 @@ function generatorConfig(session: Session, clients: number): GeneratorConfig {
     clients,
     rampRate: session.settings.rampRate,
     connectTimeoutMs: session.settings.connectTimeoutSec * 1000,
+    workload: planInputFor(session.settings),
     ...session.hooks.generatorOverrides,
   };
 }
@@ -131,7 +132,7 @@ async function measureFloor(session: Session): Promise<void> {
   session.result.phase = 'floor';
   session.hooks.onProgress?.({ transport: session.transport, phase: 'floor' });
 
-  const config = { ...generatorConfig(session, 1), busyLoop: undefined };
+  const config = { ...generatorConfig(session, 1), busyLoop: undefined, workload: undefined };
   const connect = await raceAbort(generator.request<ConnectResult>('connect', config, config.connectTimeoutMs + 5000), signal);
   if (connect.connected !== 1) return;
 
@@ -174,15 +175,12 @@ async function measureWindow(session: Session): Promise<void> {
   const { server, generator, signal } = requireChildren(session);
   const { result, settings, transport } = session;
 
-  const schedule = await server.request<Schedule>('publish', { rate: settings.rate });
-  const window = seqRangeForWindow(schedule, settings.warmupSec, settings.durationSec);
-  result.messages.windowMessages = rangeSize(window);
-  await generator.request('set-window', window);
-  await server.request('set-lag-window', window);
+  const load = await startLoad(server, generator, settings);
+  result.messages.windowMessages = load.windowMessages;
 
   result.phase = 'warmup';
   session.hooks.onProgress?.({ transport, phase: 'warmup', secondsLeft: settings.warmupSec });
-  const windowStartNs = BigInt(schedule.startNs) + BigInt(Math.round(settings.warmupSec * 1e9));
+  const windowStartNs = load.windowStartNs;
   await sleep(Number(windowStartNs - process.hrtime.bigint()) / 1e6, signal);
 
   result.phase = 'measure';
@@ -197,9 +195,9 @@ async function measureWindow(session: Session): Promise<void> {
 
   result.phase = 'drain';
   await countdown(session, 'drain', settings.drainSec);
-  await server.request('stop-publishing');
+  await load.stop();
   const delivery = await generator.request<DeliveryResult>('collect');
-  const { sendLag, fanOut } = await server.request<{ sendLag: LatencySummary; fanOut: LatencySummary }>('lag-summary');
+  const { sendLag, fanOut } = await load.lagSummary();
   fillDelivery(result, delivery, sendLag, settings.durationSec, wire);
   result.server.fanOutMs = { p50: fanOut.p50, p99: fanOut.p99, max: fanOut.max };
   result.server.subscribersAtEnd = (await server.stats()).subscribers;
@@ -238,6 +236,7 @@ async function recordFailure(session: Session, error: unknown): Promise<void> {
   if (session.server?.exitDescription) result.server.exit = session.server.exitDescription;
 
   await session.server?.request('stop-publishing', {}, 2000).catch(() => undefined);
+  await session.server?.request('stop-workload', {}, 2000).catch(() => undefined);
   const generator = session.generator;
   if (!generator?.isRunning() || session.windowStartNs === undefined) return;
   try {

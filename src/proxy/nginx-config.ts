@@ -60,7 +60,9 @@ export function renderRunConfig(config: NginxRunConfig): string {
     `    location = ${HEALTH_PATH} {`,
     `        return 200 "${config.healthToken}";`,
     '    }',
-    ...indent(renderLocation(profile, config.mode), 4),
+    // Every path goes to the instances: the transport's route, and for topic
+    // and room workloads the stream routes and POST /publish.
+    ...indent(renderLocation(profile, config.mode, '/'), 4),
     '}',
   ];
 

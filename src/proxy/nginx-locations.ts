@@ -90,9 +90,12 @@ export function renderUpstream(profile: TransportProxyProfile, mode: NginxMode, 
   return lines;
 }
 
-/** Renders the `location` block of one transport. */
-export function renderLocation(profile: TransportProxyProfile, mode: NginxMode): string[] {
-  const lines = [`location ${profile.path} {`, `    proxy_pass http://${upstreamName(profile.transport)};`];
+/**
+ * Renders the `location` block of one transport, for its own path or for
+ * `path` when given.
+ */
+export function renderLocation(profile: TransportProxyProfile, mode: NginxMode, path = profile.path): string[] {
+  const lines = [`location ${path} {`, `    proxy_pass http://${upstreamName(profile.transport)};`];
   if (mode === 'defaults') {
     lines.push(
       '    # nginx defaults: HTTP/1.0 to the instance without keep-alive, no Upgrade forwarding,',

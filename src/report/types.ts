@@ -1,3 +1,4 @@
+import type { CapacityReport } from '../capacity/types.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportName } from '../transports/types.js';
@@ -41,7 +42,7 @@ export interface TransportResult {
     lost: number;
     duplicated: number;
     outOfOrder: number;
-    /** Messages due inside the window (per subscriber). */
+    /** Messages due inside the window: per subscriber on the broadcast stream, summed over every stream for topics and rooms. */
     windowMessages: number;
   };
   throughput: { deliveredPerSec: number; publishedPerSec: number };
@@ -104,6 +105,8 @@ export interface Report {
   results: TransportResult[];
   /** Every single run, in the order they ran; present with --repeat. */
   runs?: TransportResult[];
+  /** `rtbench capacity`: the largest load per transport and every step measured on the way. */
+  capacity?: CapacityReport;
   /** Outcome of every --threshold, per transport; present when thresholds were given. */
   thresholds?: ThresholdOutcome[];
 }

@@ -1,11 +1,16 @@
 import type { TransportName } from '../transports/types.js';
 import { DEFAULT_TOPOLOGY, type TopologySettings } from './topology.js';
+import { DASHBOARD, type WorkloadSettings } from '../workloads/types.js';
 
 /** Everything that defines one benchmark run. Units are in the names. */
 export interface RunSettings extends TopologySettings {
   transports: TransportName[];
   clients: number;
-  /** Broadcast messages per second. */
+  /**
+   * Messages per second: on the broadcast stream (dashboard; burst between
+   * bursts), to each client's topic (notifications), or from each sending
+   * client (chat, collaboration).
+   */
   rate: number;
   payloadBytes: number;
   warmupSec: number;
@@ -27,6 +32,14 @@ export interface RunSettings extends TopologySettings {
   repeat: number;
   /** The reference server holds every message this long past its due time (calibration), ms. */
   injectDelayMs: number;
+  /**
+   * The reference server busy-waits this long per message and subscriber
+   * before its fan-out, µs: an artificial cost that gives the server a
+   * known capacity limit.
+   */
+  injectCostUs: number;
+  /** Workload: the streams clients subscribe to and the clients that send; `dashboard` is one broadcast stream. */
+  workload: WorkloadSettings;
   /** Measure the single-subscriber latency floor before the main load. */
   floor: boolean;
   heartbeatMs: number;
@@ -50,6 +63,8 @@ export const DEFAULT_SETTINGS: RunSettings = {
   maxGeneratorUtilization: 0.75,
   repeat: 1,
   injectDelayMs: 0,
+  injectCostUs: 0,
+  workload: DASHBOARD,
   floor: true,
   heartbeatMs: 15_000,
   holdMs: 30_000,

@@ -9,6 +9,7 @@ import { RedisBus, type RedisBusOptions } from '../bus/redis-bus.js';
 import { collectGarbage } from '../metrics/heap.js';
 import type { SeqRange } from './schedule.js';
 import { ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
+import { ServerWorkload, type StartWorkloadRequest } from './workload-server.js';
 
 /** The options of one server process: a reference server, and the Redis bus when instances share one. */
 export interface ServerProcessOptions extends ReferenceServerOptions {
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as ServerProcessOptions;
   const server = await ReferenceServer.start(options);
   const bus = options.bus ? await attachBus(server, options.bus) : undefined;
+  const workload = new ServerWorkload(server.streams);
 
   async function shutdown(): Promise<void> {
     bus?.close();
@@ -37,6 +39,9 @@ async function main(): Promise<void> {
       },
       'lag-summary': () => server.publisher.lagSummary(),
       'bus-summary': () => bus?.summary() ?? null,
+      'start-workload': (request: StartWorkloadRequest) => workload.start(request),
+      'stop-workload': () => workload.stop(),
+      'workload-lag-summary': () => workload.lagSummary(),
       stats: (params: { gc?: boolean }) => {
         if (params.gc) collectGarbage();
         return server.stats();

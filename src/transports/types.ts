@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Publisher } from '../server/publisher.js';
+import type { StreamHub } from '../server/streams.js';
 import type { WireMessage } from './message.js';
+import type { StreamSubscription } from './stream-route.js';
 
 export type TransportName = 'long-polling' | 'sse' | 'websocket';
 
@@ -27,6 +29,8 @@ export interface ServerCounters {
 
 export interface ServerContext {
   publisher: Publisher;
+  /** Topics and rooms, requested with `?topic=` or `?room=`. */
+  streams: StreamHub;
   settings: ServerSettings;
   counters: ServerCounters;
 }
@@ -39,6 +43,8 @@ export interface TransportServer {
   handleUpgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Clients currently subscribed (open streams, sockets, or held polls plus recent pollers). */
   subscriberCount(): number;
+  /** Clients currently subscribed to one topic or room (for long polling: polls held on it). */
+  streamSubscriberCount(stream: string): number;
   /** Stops heartbeats and ends every subscriber. */
   close(): void;
 }
@@ -60,6 +66,8 @@ export interface ClientOptions {
   localAddress?: string;
   /** Which client implementation to use, one of the transport's `clientImplementations`; the first by default. */
   implementation?: string;
+  /** The topic or room to subscribe to; the broadcast stream when undefined. */
+  stream?: StreamSubscription;
 }
 
 /** The client half of a transport: one simulated subscriber. */
@@ -71,6 +79,12 @@ export interface SimulatedClient {
   bytesReceived(): number;
   /** HTTP requests sent (one per long poll); 1 per connection for streaming transports. */
   requestsSent(): number;
+  /**
+   * Sends a message upstream over the client's own connection; only
+   * transports with a client-to-server channel (WebSocket) have it. The
+   * others send with an HTTP POST to /publish.
+   */
+  send?(text: string): void;
 }
 
 /** Everything rtbench knows about one transport. A new transport is one folder exporting this. */

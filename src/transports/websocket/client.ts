@@ -2,6 +2,7 @@ import type { ClientRequestArgs } from 'node:http';
 import { WebSocket, type RawData } from 'ws';
 import { parseMessage } from '../message.js';
 import { CountingConnector } from '../counting-connector.js';
+import { withStream } from '../stream-route.js';
 import type { ClientOptions, SimulatedClient } from '../types.js';
 import { WEBSOCKET_PATH } from './server.js';
 
@@ -21,7 +22,7 @@ export class WebSocketClient implements SimulatedClient {
   }
 
   connect(): void {
-    const url = new URL(WEBSOCKET_PATH, this.options.baseUrl.replace(/^http/, 'ws'));
+    const url = new URL(withStream(WEBSOCKET_PATH, this.options.stream), this.options.baseUrl.replace(/^http/, 'ws'));
     const ws = new WebSocket(url, {
       perMessageDeflate: false,
       // The reference server sends ASCII JSON; UTF-8 validation would cost
@@ -49,6 +50,14 @@ export class WebSocketClient implements SimulatedClient {
 
   bytesReceived(): number {
     return this.connector.bytesReceived();
+  }
+
+  /** Sends a text message to the room over this client's socket; throws when the socket is not open. */
+  send(text: string): void {
+    if (this.ws?.readyState !== WebSocket.OPEN) {
+      throw Object.assign(new Error('the WebSocket is not open'), { code: 'ENOTOPEN' });
+    }
+    this.ws.send(text);
   }
 
   requestsSent(): number {

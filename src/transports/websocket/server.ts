@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { StoredMessage } from '../../server/history.js';
 import { routePath } from '../route.js';
+import { streamParameter } from '../stream-route.js';
+import { StreamSubscribers } from '../stream-subscribers.js';
 import type { ServerContext, TransportServer } from '../types.js';
 import { buildTextFrame } from './frame.js';
 
@@ -11,6 +14,8 @@ interface Subscriber {
   ws: WebSocket;
   socket: Duplex;
   alive: boolean;
+  /** The topic or room; undefined for the broadcast stream. */
+  stream?: string;
 }
 
 /**
@@ -22,6 +27,7 @@ interface Subscriber {
 export class WebSocketTransportServer implements TransportServer {
   private readonly wss: WebSocketServer;
   private readonly subscribers = new Set<Subscriber>();
+  private readonly streamSubscribers = new StreamSubscribers<Subscriber>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly context: ServerContext) {
@@ -35,18 +41,25 @@ export class WebSocketTransportServer implements TransportServer {
     });
 
     context.publisher.onPublish((message) => this.broadcast(buildTextFrame(message.json)));
+    context.streams.onPublish((stream, message) => this.publishOnStream(stream, message));
     this.heartbeat = setInterval(() => this.checkHeartbeats(), context.settings.heartbeatMs);
     this.heartbeat.unref();
   }
 
   subscriberCount(): number {
-    return this.subscribers.size;
+    return this.subscribers.size + this.streamSubscribers.size;
+  }
+
+  streamSubscriberCount(stream: string): number {
+    return this.streamSubscribers.countOf(stream);
   }
 
   close(): void {
     clearInterval(this.heartbeat);
     for (const subscriber of this.subscribers) subscriber.ws.terminate();
+    for (const subscriber of this.streamSubscribers.all()) subscriber.ws.terminate();
     this.subscribers.clear();
+    this.streamSubscribers.clear();
     this.wss.close();
   }
 
@@ -61,17 +74,29 @@ export class WebSocketTransportServer implements TransportServer {
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (routePath(request) !== WEBSOCKET_PATH) return false;
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.register(ws, socket));
+    const parameter = streamParameter(request);
+    if ('error' in parameter) {
+      this.context.counters.rejected++;
+      socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${parameter.error}\n`);
+      return true;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.register(ws, socket, parameter.stream));
     return true;
   }
 
-  private register(ws: WebSocket, socket: Duplex): void {
-    const subscriber: Subscriber = { ws, socket, alive: true };
-    this.subscribers.add(subscriber);
+  private register(ws: WebSocket, socket: Duplex, stream: string | undefined): void {
+    const subscriber: Subscriber = { ws, socket, alive: true, stream };
+    if (stream === undefined) {
+      this.subscribers.add(subscriber);
+      ws.on('close', () => this.subscribers.delete(subscriber));
+    } else {
+      this.streamSubscribers.add(stream, subscriber);
+      ws.on('close', () => this.streamSubscribers.delete(stream, subscriber));
+      ws.on('message', (data, isBinary) => this.relay(stream, data, isBinary));
+    }
     ws.on('pong', () => {
       subscriber.alive = true;
     });
-    ws.on('close', () => this.subscribers.delete(subscriber));
     ws.on('error', () => {
       // An invalid frame or an oversized message: ws closes the connection
       // with the matching close code (1002, 1007, 1009) and emits close.
@@ -85,17 +110,36 @@ export class WebSocketTransportServer implements TransportServer {
     }
   }
 
+  private publishOnStream(stream: string, message: StoredMessage): void {
+    const subscribers = this.streamSubscribers.of(stream);
+    if (!subscribers) return;
+    const frame = buildTextFrame(message.json);
+    for (const subscriber of subscribers) {
+      if (subscriber.socket.writable) subscriber.socket.write(frame);
+    }
+  }
+
+  /** A member sent a message over its socket: the room gets it, the sender included. */
+  private relay(stream: string, data: RawData, isBinary: boolean): void {
+    const problem = isBinary ? 'binary messages are not relayed' : this.context.streams.relay(stream, data.toString());
+    if (problem !== undefined) this.context.counters.rejected++;
+  }
+
   /** Terminates every subscriber that did not answer the previous ping. */
   private checkHeartbeats(): void {
-    for (const subscriber of this.subscribers) {
-      if (!subscriber.alive) {
-        this.context.counters.deadPeersClosed++;
-        this.subscribers.delete(subscriber);
-        subscriber.ws.terminate();
-        continue;
-      }
-      subscriber.alive = false;
-      subscriber.ws.ping();
+    for (const subscriber of this.subscribers) this.checkHeartbeat(subscriber);
+    for (const subscriber of this.streamSubscribers.all()) this.checkHeartbeat(subscriber);
+  }
+
+  private checkHeartbeat(subscriber: Subscriber): void {
+    if (!subscriber.alive) {
+      this.context.counters.deadPeersClosed++;
+      if (subscriber.stream === undefined) this.subscribers.delete(subscriber);
+      else this.streamSubscribers.delete(subscriber.stream, subscriber);
+      subscriber.ws.terminate();
+      return;
     }
+    subscriber.alive = false;
+    subscriber.ws.ping();
   }
 }
