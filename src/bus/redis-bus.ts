@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { createHistogram, encodeHistogram, recordNs, summarize, type Histogram, type LatencySummary } from '../metrics/histogram.js';
 import type { StoredMessage } from '../server/history.js';
 import type { Publisher } from '../server/publisher.js';
+import type { StreamEvent, StreamHub } from '../server/streams.js';
 import type { SeqRange } from '../server/schedule.js';
 import { BusError } from '../errors.js';
 import { redactRedisUrl } from './redis-url.js';
@@ -11,7 +12,7 @@ export interface RedisBusOptions {
   url: string;
   /** Pub/Sub channel of this transport run; unique per run so runs sharing one Redis never mix. */
   channel: string;
-  /** This instance runs the schedule and publishes to the channel. */
+  /** This instance runs the broadcast schedule and publishes it to the channel. */
   publish: boolean;
   /** Index of the instance, for messages. */
   instance: number;
@@ -30,7 +31,7 @@ export interface BusSummary {
   instance: number;
   /** Messages this instance received from the channel. */
   received: number;
-  /** Messages the publishing instance handed to Redis and Redis acknowledged; 0 elsewhere. */
+  /** Messages this instance handed to Redis and Redis acknowledged: the broadcast on the publishing instance, topic and room messages on any. */
   published: number;
   /** Publishes that Redis rejected or never acknowledged: lost for every instance. */
   publishFailed: number;
@@ -68,9 +69,13 @@ const CLIENT_OPTIONS: RedisOptions = {
  * instance routes its schedule into the channel instead of delivering
  * locally, so its clients take the same bus hop as everyone else's.
  *
- * A message on the channel is `<seq> <sentNs> <json>`: the JSON is the one
- * serialized by the publisher, untouched, so its due time still stamps the
- * intended publish time and measured latency includes the bus hop.
+ * A broadcast message on the channel is `<seq> <sentNs> <json>`: the JSON
+ * is the one serialized by the publisher, untouched, so its due time still
+ * stamps the intended publish time and measured latency includes the bus
+ * hop. A topic or room message is `S <sentNs> <event JSON>`, without a
+ * sequence number: Redis delivers one channel's messages to every
+ * subscriber in the order it received them, so every instance numbers
+ * them alike on arrival.
  */
 export class RedisBus {
   private readonly subscriber: Redis;
@@ -88,6 +93,7 @@ export class RedisBus {
 
   private constructor(
     private readonly publisher: Publisher,
+    private readonly streams: StreamHub,
     private readonly options: RedisBusOptions,
     private readonly onFailure: (failure: BusFailure) => void,
   ) {
@@ -95,8 +101,8 @@ export class RedisBus {
   }
 
   /** Connects, subscribes and, on the publishing instance, routes the schedule into the channel. */
-  static async attach(publisher: Publisher, options: RedisBusOptions, onFailure: (failure: BusFailure) => void): Promise<RedisBus> {
-    const bus = new RedisBus(publisher, options, onFailure);
+  static async attach(publisher: Publisher, streams: StreamHub, options: RedisBusOptions, onFailure: (failure: BusFailure) => void): Promise<RedisBus> {
+    const bus = new RedisBus(publisher, streams, options, onFailure);
     try {
       await bus.connect();
     } catch (error) {
@@ -141,13 +147,11 @@ export class RedisBus {
     this.subscriber.on('message', (_channel: string, payload: string) => this.receive(payload));
     await this.subscriber.subscribe(this.options.channel);
 
-    if (!this.options.publish) {
-      this.attached = true;
-      return;
-    }
+    // Every instance publishes: topic and room messages reach any of them.
     this.publisherClient = this.createClient('publisher');
     await this.publisherClient.connect();
-    this.publisher.routeThrough((message, sentNs) => this.send(message, sentNs));
+    if (this.options.publish) this.publisher.routeThrough((message, sentNs) => this.send(message, sentNs));
+    this.streams.routeThrough((event) => this.sendStreamEvent(event));
     this.attached = true;
   }
 
@@ -162,9 +166,17 @@ export class RedisBus {
   }
 
   private send(message: StoredMessage, sentNs: bigint): void {
+    this.publishPayload(`${message.seq} ${sentNs} ${message.json}`);
+  }
+
+  private sendStreamEvent(event: StreamEvent): void {
+    this.publishPayload(`S ${process.hrtime.bigint()} ${JSON.stringify(event)}`);
+  }
+
+  private publishPayload(payload: string): void {
     const client = this.publisherClient;
     if (!client) return;
-    client.publish(this.options.channel, `${message.seq} ${sentNs} ${message.json}`).then(
+    client.publish(this.options.channel, payload).then(
       () => {
         this.published++;
       },
@@ -178,6 +190,10 @@ export class RedisBus {
 
   private receive(payload: string): void {
     const receivedNs = process.hrtime.bigint();
+    if (payload.startsWith('S ')) {
+      this.receiveStreamEvent(payload);
+      return;
+    }
     const seqEnd = payload.indexOf(' ');
     const sentEnd = payload.indexOf(' ', seqEnd + 1);
     if (seqEnd <= 0 || sentEnd <= seqEnd) return;
@@ -189,6 +205,14 @@ export class RedisBus {
       recordNs(this.hopHistogram, Number(receivedNs - sentNs));
     }
     this.publisher.deliver({ seq, json: payload.slice(sentEnd + 1) }, receivedNs);
+  }
+
+  /** Numbers and delivers a topic or room message; its bus hop is not recorded. */
+  private receiveStreamEvent(payload: string): void {
+    const eventStart = payload.indexOf(' ', 2);
+    if (eventStart === -1) return;
+    this.received++;
+    this.streams.apply(JSON.parse(payload.slice(eventStart + 1)) as StreamEvent);
   }
 
   /**

@@ -7,6 +7,7 @@ import type { LatencySummary } from '../metrics/histogram.js';
 import { sampleProcess, type ProcessSample } from '../metrics/proc-stats.js';
 import { NginxProxy } from '../proxy/nginx-process.js';
 import type { ServerStats } from '../server/reference-server.js';
+import type { StartWorkloadRequest } from '../server/workload-server.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportName } from '../transports/types.js';
 import { abortReason } from './abortable.js';
@@ -32,9 +33,10 @@ export interface SideSamples {
  * server process, as before scale-out existed.
  *
  * Requests to the publisher (publish, stop-publishing) go to instance 0,
- * which runs the one schedule; set-lag-window goes to every instance, and
- * lag-summary combines them. Stats and process samples are summed over the
- * instances.
+ * which runs the one schedule; so does start-workload, while the other
+ * instances only get its measured window. set-lag-window and stop-workload
+ * go to every instance, and the lag summaries combine them. Stats and
+ * process samples are summed over the instances.
  */
 export class ServerGroup {
   readonly instances: ManagedChild[] = [];
@@ -86,12 +88,27 @@ export class ServerGroup {
   }
 
   async request<Result>(method: string, params: unknown = {}, timeoutMs?: number): Promise<Result> {
-    if (method === 'set-lag-window') {
-      await Promise.all(this.instances.map((child) => child.request(method, params, timeoutMs)));
-      return undefined as Result;
+    switch (method) {
+      case 'set-lag-window':
+      case 'stop-workload':
+        await Promise.all(this.instances.map((child) => child.request(method, params, timeoutMs)));
+        return undefined as Result;
+      case 'start-workload':
+        await this.startWorkload(params as StartWorkloadRequest, timeoutMs);
+        return undefined as Result;
+      case 'lag-summary':
+      case 'workload-lag-summary':
+        return (await this.lagSummary(method, timeoutMs)) as Result;
+      default:
+        return this.instances[0].request<Result>(method, params, timeoutMs);
     }
-    if (method === 'lag-summary') return (await this.lagSummary(timeoutMs)) as Result;
-    return this.instances[0].request<Result>(method, params, timeoutMs);
+  }
+
+  /** Starts a topic or room workload's schedule on instance 0 and gives the others its measured window. */
+  private async startWorkload(request: StartWorkloadRequest, timeoutMs?: number): Promise<void> {
+    const window = { startNs: request.windowStartNs, endNs: request.windowEndNs };
+    const others = this.instances.slice(1).map((child) => child.request('set-stream-lag-window', window, timeoutMs));
+    await Promise.all([this.instances[0].request('start-workload', request, timeoutMs), ...others]);
   }
 
   /**
@@ -99,9 +116,9 @@ export class ServerGroup {
    * time of the instance with the highest fan-out p99: every client waits
    * for its own instance, so the slowest one bounds the delivery.
    */
-  private async lagSummary(timeoutMs?: number): Promise<{ sendLag: LatencySummary; fanOut: LatencySummary }> {
+  private async lagSummary(method: string, timeoutMs?: number): Promise<{ sendLag: LatencySummary; fanOut: LatencySummary }> {
     const all = await Promise.all(
-      this.instances.map((child) => child.request<{ sendLag: LatencySummary; fanOut: LatencySummary }>('lag-summary', {}, timeoutMs)),
+      this.instances.map((child) => child.request<{ sendLag: LatencySummary; fanOut: LatencySummary }>(method, {}, timeoutMs)),
     );
     const slowest = all.reduce((worst, summary) => (summary.fanOut.p99 > worst.fanOut.p99 ? summary : worst));
     return { sendLag: all[0].sendLag, fanOut: slowest.fanOut };

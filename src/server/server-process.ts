@@ -39,6 +39,9 @@ async function main(): Promise<void> {
       },
       'lag-summary': () => server.publisher.lagSummary(),
       'bus-summary': () => bus?.summary() ?? null,
+      // Instances other than the one running a topic or room workload's schedule still measure their own fan-out.
+      'set-stream-lag-window': (window: { startNs: string; endNs: string }) =>
+        server.streams.setLagWindow({ startNs: BigInt(window.startNs), endNs: BigInt(window.endNs) }),
       'start-workload': (request: StartWorkloadRequest) => workload.start(request),
       'stop-workload': () => workload.stop(),
       'workload-lag-summary': () => workload.lagSummary(),
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
 /** Joins the bus; closes the server again if that fails, so the process can report the error and exit. */
 async function attachBus(server: ReferenceServer, options: RedisBusOptions): Promise<RedisBus> {
   try {
-    return await RedisBus.attach(server.publisher, options, (failure) => emitToParent('bus-failed', failure));
+    return await RedisBus.attach(server.publisher, server.streams, options, (failure) => emitToParent('bus-failed', failure));
   } catch (error) {
     await server.close();
     throw error;
