@@ -7,7 +7,7 @@ import type { SeqRange } from '../server/schedule.js';
 import { BusError } from '../errors.js';
 import { redactRedisUrl } from './redis-url.js';
 
-/** What one reference-server instance needs to join the bus. */
+/** Settings one reference-server instance needs to join the bus. */
 export interface RedisBusOptions {
   url: string;
   /** Pub/Sub channel of this transport run; unique per run so runs sharing one Redis never mix. */
@@ -26,7 +26,7 @@ export interface BusFailure {
   atNs: string;
 }
 
-/** What one instance counted on the bus; the orchestrator merges these. */
+/** Counts and bus hops of one instance; the orchestrator merges these. */
 export interface BusSummary {
   instance: number;
   /** Messages this instance received from the channel. */
@@ -63,7 +63,7 @@ const CLIENT_OPTIONS: RedisOptions = {
 };
 
 /**
- * The Redis Pub/Sub bus as one reference-server instance sees it. Every
+ * The Redis Pub/Sub bus, from the side of one reference-server instance. Every
  * instance subscribes and delivers what arrives to its own publisher, which
  * keeps its own history and fans out to its own clients. The publishing
  * instance routes its schedule into the channel instead of delivering

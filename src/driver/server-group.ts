@@ -33,8 +33,8 @@ export interface SideSamples {
  * server process, as before scale-out existed.
  *
  * Requests to the publisher (publish, stop-publishing) go to instance 0,
- * which runs the one schedule; so does start-workload, while the other
- * instances only get its measured window. set-lag-window and stop-workload
+ * which runs the one schedule. start-workload goes there too, and the
+ * other instances only get its measured window. set-lag-window and stop-workload
  * go to every instance, and the lag summaries combine them. Stats and
  * process samples are summed over the instances.
  */

@@ -54,8 +54,8 @@ export class StreamHub {
 
   /**
    * Sends every publish and relay to `outlet` instead of numbering and
-   * delivering it here; the bus calls apply() on every instance, this one
-   * included, in one order.
+   * delivering it here. The bus then calls apply() on every instance, this
+   * one included, in one order.
    */
   routeThrough(outlet: (event: StreamEvent) => void): void {
     this.outlet = outlet;

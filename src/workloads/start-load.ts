@@ -18,7 +18,7 @@ export interface LagSummary {
   fanOut: LatencySummary;
 }
 
-/** What startLoad needs of the server side: one process, or a group of instances that routes the requests. */
+/** The server side as startLoad uses it: one process, or a group of instances that routes the requests. */
 export type ServerRequester = Pick<ManagedChild, 'request'>;
 
 /** The load of one transport run, once started. */
