@@ -87,6 +87,27 @@ export class InterruptedError extends RtbenchError {
   }
 }
 
+/** An external program that the requested topology needs (redis-server, nginx) is not installed. */
+export class ToolNotFoundError extends RtbenchError {
+  constructor(message: string) {
+    super('ERR_TOOL_NOT_FOUND', message, ExitCode.RUN_FAILED);
+  }
+}
+
+/** The Redis bus between reference-server instances failed to start or went away during the run. */
+export class BusError extends RtbenchError {
+  constructor(code: 'ERR_BUS_START' | 'ERR_BUS_FAILED', message: string) {
+    super(code, message, ExitCode.RUN_FAILED);
+  }
+}
+
+/** The reverse proxy in front of the instances failed to start or exited during the run. */
+export class ProxyError extends RtbenchError {
+  constructor(message: string) {
+    super('ERR_PROXY', message, ExitCode.RUN_FAILED);
+  }
+}
+
 /** A --threshold or --max-regression expression that does not parse; names the 1-based column. */
 export class InvalidExpressionError extends RtbenchError {
   constructor(

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { RtbenchError } from '../errors.js';
 import { TOOL_VERSION } from '../paths.js';
+import { proxyConfigCommand } from './commands/proxy-config.js';
 import { capacityCommand } from './commands/capacity.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand } from './commands/report.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo, argv: readonly string[], setExitCode: (c
 
   program.addCommand(runCommand(io, argv, setExitCode));
   program.addCommand(serveCommand(io, setExitCode));
+  program.addCommand(proxyConfigCommand(io, setExitCode));
   program.addCommand(scenariosCommand(io, setExitCode));
   program.addCommand(capacityCommand(io, argv, setExitCode));
   program.addCommand(compareCommand(io, setExitCode));

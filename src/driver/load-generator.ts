@@ -14,6 +14,8 @@ export interface GeneratorConfig {
   /** Client implementation; the transport's default when undefined. */
   implementation?: string;
   baseUrl: string;
+  /** Several servers to spread the clients over, round-robin; `baseUrl` alone when undefined or empty. */
+  baseUrls?: string[];
   clients: number;
   /** New connections per second during ramp-up. */
   rampRate: number;
@@ -99,6 +101,7 @@ export class LoadGenerator implements SubscriberOwner {
     const transport = findTransport(config.transport);
     this.startBusyLoop(config.busyLoop);
     this.subscribers = [];
+    const baseUrls = config.baseUrls && config.baseUrls.length > 0 ? config.baseUrls : [config.baseUrl];
     this.workload = config.workload && usesStreams(config.workload.workload)
       ? new GeneratorWorkload(config.workload, config.baseUrl, (error) => this.countError(error))
       : undefined;
@@ -106,7 +109,7 @@ export class LoadGenerator implements SubscriberOwner {
       const subscriber = new Subscriber(this, this.delivery, i);
       const localAddresses = config.localAddresses ?? [];
       subscriber.client = transport.createClient({
-        baseUrl: config.baseUrl,
+        baseUrl: baseUrls[i % baseUrls.length],
         events: subscriber,
         implementation: config.implementation,
         localAddress: localAddresses.length > 0 ? localAddresses[i % localAddresses.length] : undefined,

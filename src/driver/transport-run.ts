@@ -8,9 +8,11 @@ import { findTransport } from '../transports/registry.js';
 import type { TransportName } from '../transports/types.js';
 import { planInputFor, startLoad } from '../workloads/start-load.js';
 import { raceAbort, sleep } from './abortable.js';
-import { memoryPerConnection, sampleAfterGc, serverOptionsFor, serverStats, startGeneratorChild, startServerChild } from './children.js';
+import { memoryPerConnection, sampleAfterGc, startGeneratorChild } from './children.js';
 import type { ConnectResult, DeliveryResult, GeneratorConfig, MeasureResult } from './load-generator.js';
 import { emptyResult, fillConnect, fillDelivery, fillMeasure, type WindowSnapshot } from './result-builder.js';
+import { ServerGroup } from './server-group.js';
+import { finishTopology } from './topology-result.js';
 
 export interface ProgressEvent {
   transport: TransportName;
@@ -38,9 +40,11 @@ interface Session {
   hooks: RunHooks;
   signal: AbortSignal;
   result: TransportResult;
-  server?: ManagedChild;
+  /** The reference-server instances, with their bus and proxy. */
+  server?: ServerGroup;
   generator?: ManagedChild;
-  baseUrl: string;
+  /** Where clients connect; the generator spreads them over these. */
+  baseUrls: string[];
   /** Due time of the window's first message, once measuring started. */
   windowStartNs?: bigint;
 }
@@ -62,7 +66,7 @@ export async function runTransport(transport: TransportName, settings: RunSettin
     hooks,
     signal: AbortSignal.any(signals),
     result: emptyResult(transport, implementationFor(transport, settings), settings.clients),
-    baseUrl: '',
+    baseUrls: [],
   };
 
   try {
@@ -76,6 +80,7 @@ export async function runTransport(transport: TransportName, settings: RunSettin
     await recordFailure(session, error);
   } finally {
     await session.generator?.stop();
+    if (session.server) await finishTopology(session.server, session.result);
     await session.server?.stop();
     session.result.durationMs = Date.now() - started;
     hooks.onProgress?.({ transport, phase: 'done' });
@@ -92,12 +97,10 @@ async function startChildren(session: Session, childExit: AbortController): Prom
   session.result.phase = 'setup';
   session.hooks.onProgress?.({ transport: session.transport, phase: 'start' });
 
-  const { child: server, ready } = await raceAbort(startServerChild(serverOptionsFor(session.transport, session.settings)), session.signal);
+  const server = await ServerGroup.start(session.transport, session.settings, session.signal);
   session.server = server;
-  session.baseUrl = ready.url;
-  server.process.once('exit', () =>
-    childExit.abort(new RtbenchError('ERR_SERVER_EXITED', `${session.transport} server ${server.exitDescription} during the run`)),
-  );
+  session.baseUrls = server.clientUrls;
+  server.onExit((description) => childExit.abort(new RtbenchError('ERR_SERVER_EXITED', `${session.transport} ${description} during the run`)));
 
   const generator = await raceAbort(startGeneratorChild(session.transport), session.signal);
   session.generator = generator;
@@ -113,7 +116,8 @@ function generatorConfig(session: Session, clients: number): GeneratorConfig {
   return {
     transport: session.transport,
     implementation: session.result.clientImplementation,
-    baseUrl: session.baseUrl,
+    baseUrl: session.baseUrls[0],
+    baseUrls: session.baseUrls,
     clients,
     rampRate: session.settings.rampRate,
     connectTimeoutMs: session.settings.connectTimeoutSec * 1000,
@@ -145,7 +149,7 @@ async function connectClients(session: Session): Promise<void> {
   const { server, generator, signal } = requireChildren(session);
   const { result, settings } = session;
 
-  const serverBase = await sampleAfterGc(server, 'stats');
+  const serverBase = await server.sampleAfterGc();
   const generatorBase = await sampleAfterGc(generator, 'gc');
   result.server.rssBaseBytes = serverBase.process?.rssBytes ?? null;
 
@@ -157,7 +161,7 @@ async function connectClients(session: Session): Promise<void> {
   );
   fillConnect(result, connect);
 
-  const serverIdle = await sampleAfterGc(server, 'stats');
+  const serverIdle = await server.sampleAfterGc();
   const generatorIdle = await sampleAfterGc(generator, 'gc');
   result.server.rssIdleBytes = serverIdle.process?.rssBytes ?? null;
   result.server.memoryPerConnectionBytes = memoryPerConnection(serverBase, serverIdle, connect.connected);
@@ -196,12 +200,12 @@ async function measureWindow(session: Session): Promise<void> {
   const { sendLag, fanOut } = await load.lagSummary();
   fillDelivery(result, delivery, sendLag, settings.durationSec, wire);
   result.server.fanOutMs = { p50: fanOut.p50, p99: fanOut.p99, max: fanOut.max };
-  result.server.subscribersAtEnd = (await serverStats(server)).subscribers;
+  result.server.subscribersAtEnd = (await server.stats()).subscribers;
 }
 
-async function windowSnapshot(server: ManagedChild, generator: ManagedChild): Promise<WindowSnapshot> {
-  const stats = await serverStats(server);
-  return { server: sampleProcess(server.pid), generator: sampleProcess(generator.pid), serverStats: stats };
+async function windowSnapshot(server: ServerGroup, generator: ManagedChild): Promise<WindowSnapshot> {
+  const stats = await server.stats();
+  return { server: server.sample(), generator: sampleProcess(generator.pid), serverStats: stats };
 }
 
 /** Sleeps through a phase in one-second steps, reporting the seconds left. */
@@ -213,7 +217,7 @@ async function countdown(session: Session, phase: 'measure' | 'drain', seconds: 
   }
 }
 
-function requireChildren(session: Session): { server: ManagedChild; generator: ManagedChild; signal: AbortSignal } {
+function requireChildren(session: Session): { server: ServerGroup; generator: ManagedChild; signal: AbortSignal } {
   if (!session.server || !session.generator) throw new RtbenchError('ERR_NOT_STARTED', 'server or generator not started');
   return { server: session.server, generator: session.generator, signal: session.signal };
 }

@@ -12,6 +12,7 @@ import {
   formatSecondsFromMs,
   type Formatter,
 } from './format.js';
+import { TOPOLOGY_ROWS, TOPOLOGY_TITLE } from './topology-table.js';
 
 export interface Row {
   label: string;
@@ -114,7 +115,8 @@ export function renderComparisonTable(report: Report, options: TableOptions): st
     style: { head: options.color ? ['cyan'] : [], border: [], compact: true },
   });
 
-  for (const section of SECTIONS) {
+  const sections = results.some((result) => result.topology) ? [...SECTIONS, { title: TOPOLOGY_TITLE, rows: TOPOLOGY_ROWS }] : SECTIONS;
+  for (const section of sections) {
     table.push([{ colSpan: results.length + 1, content: paint(section.title, 'bold', options.color) }]);
     for (const row of section.rows) {
       table.push([`  ${row.label}`, ...results.map((result) => cellWithSpread(result, row))]);
@@ -144,6 +146,10 @@ export function renderWarnings(report: Report, options: TableOptions): string[] 
       lines.push(paint(`warning: ${result.transport}: ${reason}; these figures measure the load generator, not the transport`, 'yellow', options.color));
     }
     if (result.error) lines.push(paint(`${result.transport} ${result.status}: ${result.error.message}`, 'red', options.color));
+    const nginx = result.topology?.nginx;
+    if (nginx && nginx.errorLogLines > 0) {
+      lines.push(paint(`warning: ${result.transport}: nginx logged ${nginx.errorLogLines} lines at warn level or above, the last: ${nginx.lastErrorLogLine}`, 'yellow', options.color));
+    }
     if (result.clients.failed > 0) {
       lines.push(paint(`warning: ${result.transport}: ${result.clients.failed} clients failed to connect (${describeErrors(result.clients.errors)})`, 'yellow', options.color));
     }

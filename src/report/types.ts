@@ -2,6 +2,7 @@ import type { CapacityReport } from '../capacity/types.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportName } from '../transports/types.js';
+import type { TopologyResult } from './topology.js';
 import type { ScenarioIdentity } from '../scenarios/identity.js';
 import type { ThresholdOutcome } from './thresholds.js';
 
@@ -74,6 +75,8 @@ export interface TransportResult {
   durationMs: number;
   /** Present when the result is the median of several runs. */
   spread?: Record<string, Spread>;
+  /** Present when the run used several instances, the Redis bus or a proxy. */
+  topology?: TopologyResult;
 }
 
 export interface EnvironmentInfo {

@@ -1,8 +1,9 @@
 import type { TransportName } from '../transports/types.js';
+import { DEFAULT_TOPOLOGY, type TopologySettings } from './topology.js';
 import { DASHBOARD, type WorkloadSettings } from '../workloads/types.js';
 
 /** Everything that defines one benchmark run. Units are in the names. */
-export interface RunSettings {
+export interface RunSettings extends TopologySettings {
   transports: TransportName[];
   clients: number;
   /**
@@ -68,4 +69,5 @@ export const DEFAULT_SETTINGS: RunSettings = {
   heartbeatMs: 15_000,
   holdMs: 30_000,
   historySize: 4096,
+  ...DEFAULT_TOPOLOGY,
 };

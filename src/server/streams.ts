@@ -10,6 +10,21 @@ const DUE = /^\d{1,20}$/;
 
 export type StreamPublishListener = (stream: string, message: StoredMessage) => void;
 
+/**
+ * A topic or room message before it has a sequence number, as a bus
+ * carries it. Every instance numbers the events in the order the bus
+ * delivers them, so all instances give a stream the same numbering.
+ */
+export type StreamEvent =
+  | { kind: 'publish'; stream: string; dueNs: string; payload: string }
+  | { kind: 'relay'; stream: string; text: string };
+
+interface RelayedMessage {
+  due: string;
+  from: number;
+  data: string;
+}
+
 /** Due times, absolute ns of process.hrtime.bigint(), of the messages whose send lag is recorded: [startNs, endNs). */
 export interface DueWindow {
   startNs: bigint;
@@ -33,8 +48,28 @@ export class StreamHub {
   private lagWindow: DueWindow | undefined;
   private lagHistogram: Histogram = createHistogram();
   private fanOutHistogram: Histogram = createHistogram();
+  private outlet: ((event: StreamEvent) => void) | undefined;
 
   constructor(private readonly historySize: number) {}
+
+  /**
+   * Sends every publish and relay to `outlet` instead of numbering and
+   * delivering it here. The bus then calls apply() on every instance, this
+   * one included, in one order.
+   */
+  routeThrough(outlet: (event: StreamEvent) => void): void {
+    this.outlet = outlet;
+  }
+
+  /** Numbers and delivers an event that arrived from the bus. */
+  apply(event: StreamEvent): void {
+    if (event.kind === 'publish') {
+      this.publishHere(event.stream, BigInt(event.dueNs), event.payload);
+      return;
+    }
+    const relayed = parseRelayed(event.text);
+    if (typeof relayed !== 'string') this.relayHere(event.stream, relayed);
+  }
 
   onPublish(listener: StreamPublishListener): void {
     this.listeners.push(listener);
@@ -45,8 +80,16 @@ export class StreamHub {
     return this.state(stream).history;
   }
 
-  /** Publishes a message the server schedules itself, with the next sequence number of the stream. */
-  publish(stream: string, dueNs: bigint, payload: string): StoredMessage {
+  /**
+   * Publishes a message the server schedules itself, with the next sequence
+   * number of the stream; with a bus, the number is given on arrival.
+   */
+  publish(stream: string, dueNs: bigint, payload: string): void {
+    if (this.outlet) this.outlet({ kind: 'publish', stream, dueNs: String(dueNs), payload });
+    else this.publishHere(stream, dueNs, payload);
+  }
+
+  private publishHere(stream: string, dueNs: bigint, payload: string): StoredMessage {
     const state = this.state(stream);
     const message: StoredMessage = { seq: state.nextSeq, json: encodeMessage(state.nextSeq, dueNs, payload) };
     this.deliver(stream, state, message, dueNs);
@@ -61,24 +104,21 @@ export class StreamHub {
    * Upstream format: {"due":"<ns>","from":<client index>,"data":"<text>"}
    */
   relay(stream: string, text: string): string | undefined {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return 'the body is not JSON';
-    }
-    const { due, from, data } = (value ?? {}) as Record<string, unknown>;
-    if (typeof due !== 'string' || !DUE.test(due)) return '"due" must be a decimal string of nanoseconds';
-    if (!Number.isSafeInteger(from) || (from as number) < 0) return '"from" must be a client index (an integer of 0 or more)';
-    if (typeof data !== 'string') return '"data" must be a string';
+    const relayed = parseRelayed(text);
+    if (typeof relayed === 'string') return relayed;
 
+    if (this.outlet) this.outlet({ kind: 'relay', stream, text });
+    else this.relayHere(stream, relayed);
+    return undefined;
+  }
+
+  private relayHere(stream: string, relayed: RelayedMessage): void {
     const state = this.state(stream);
     const message: StoredMessage = {
       seq: state.nextSeq,
-      json: encodeRelayedMessage(state.nextSeq, due, from as number, JSON.stringify(data)),
+      json: encodeRelayedMessage(state.nextSeq, relayed.due, relayed.from, JSON.stringify(relayed.data)),
     };
-    this.deliver(stream, state, message, BigInt(due));
-    return undefined;
+    this.deliver(stream, state, message, BigInt(relayed.due));
   }
 
   /**
@@ -124,4 +164,19 @@ export class StreamHub {
     }
     return state;
   }
+}
+
+/** Parses an upstream message; returns why it is invalid, as text, or the message. */
+function parseRelayed(text: string): RelayedMessage | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'the body is not JSON';
+  }
+  const { due, from, data } = (value ?? {}) as Record<string, unknown>;
+  if (typeof due !== 'string' || !DUE.test(due)) return '"due" must be a decimal string of nanoseconds';
+  if (!Number.isSafeInteger(from) || (from as number) < 0) return '"from" must be a client index (an integer of 0 or more)';
+  if (typeof data !== 'string') return '"data" must be a string';
+  return { due, from: from as number, data };
 }

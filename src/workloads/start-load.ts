@@ -18,6 +18,9 @@ export interface LagSummary {
   fanOut: LatencySummary;
 }
 
+/** The server side as startLoad uses it: one process, or a group of instances that routes the requests. */
+export type ServerRequester = Pick<ManagedChild, 'request'>;
+
 /** The load of one transport run, once started. */
 export interface StartedLoad {
   /** Messages due in the window on the broadcast stream; 0 for topics and rooms, whose generator counts them. */
@@ -42,12 +45,12 @@ export function planInputFor(settings: RunSettings): PlanInput | undefined {
  * of due times for topics and rooms. For rooms the generator also starts
  * its senders.
  */
-export async function startLoad(server: ManagedChild, generator: ManagedChild, settings: RunSettings): Promise<StartedLoad> {
+export async function startLoad(server: ServerRequester, generator: ManagedChild, settings: RunSettings): Promise<StartedLoad> {
   const input = planInputFor(settings);
   return input ? startStreamLoad(server, generator, settings, input) : startBroadcast(server, generator, settings);
 }
 
-async function startBroadcast(server: ManagedChild, generator: ManagedChild, settings: RunSettings): Promise<StartedLoad> {
+async function startBroadcast(server: ServerRequester, generator: ManagedChild, settings: RunSettings): Promise<StartedLoad> {
   const schedule = await server.request<Schedule>('publish', { rate: settings.rate });
   const window = seqRangeForWindow(schedule, settings.warmupSec, settings.durationSec);
   await generator.request('set-window', window);
@@ -62,7 +65,7 @@ async function startBroadcast(server: ManagedChild, generator: ManagedChild, set
   };
 }
 
-async function startStreamLoad(server: ManagedChild, generator: ManagedChild, settings: RunSettings, input: PlanInput): Promise<StartedLoad> {
+async function startStreamLoad(server: ServerRequester, generator: ManagedChild, settings: RunSettings, input: PlanInput): Promise<StartedLoad> {
   const startNs = process.hrtime.bigint() + START_LEAD_NS;
   const windowStartNs = startNs + BigInt(Math.round(settings.warmupSec * 1e9));
   const windowEndNs = startNs + BigInt(Math.round((settings.warmupSec + settings.durationSec) * 1e9));

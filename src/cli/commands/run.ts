@@ -12,10 +12,12 @@ import { ExitCode, EXIT_CODE_HELP, type ExitCodeValue } from '../exit-codes.js';
 import { colorEnabled, progressEnabled, type CliIo } from '../io.js';
 import { integerInRange, numberInRange, oneOf, transportList } from '../option-parsers.js';
 import { ProgressLine } from '../progress.js';
+import { addScaleOutOptions, topologyFromFlags, type ScaleOutFlags } from '../scale-out-options.js';
+import { checkTopology } from '../../driver/topology-checks.js';
 import { resolve } from 'node:path';
 import { evaluateGates, gateExitCode, gateOptions, prepareGates, publishGates, type GateFlags } from '../gates.js';
 
-export interface RunFlags extends GateFlags {
+export interface RunFlags extends GateFlags, ScaleOutFlags {
   transports: RunSettings['transports'];
   clients: number;
   rate: number;
@@ -69,7 +71,7 @@ export function runCommand(io: CliIo, argv: readonly string[], setExitCode: (cod
       setExitCode(await executeRun(io, flags, ['rtbench', ...argv], command, scenario));
     });
   for (const option of gateOptions()) command.addOption(option);
-  return command;
+  return addScaleOutOptions(command);
 }
 
 /** Settings from the options alone, defaults included; a scenario file goes between the two (see layerSettings). */
@@ -92,12 +94,14 @@ export function toSettings(flags: RunFlags): RunSettings {
     injectCostUs: flags.injectCostUs,
     floor: flags.floor,
     heartbeatMs: flags.heartbeatMs,
+    ...topologyFromFlags(flags),
   };
 }
 
 async function executeRun(io: CliIo, flags: RunFlags, command: string[], parsed: Command, scenarioArgument: string | undefined): Promise<ExitCodeValue> {
   const { settings, scenario } = resolveScenarioSettings(scenarioArgument, io.cwd, toSettings(flags), parsed);
   checkCapacity(settings.clients);
+  checkTopology(settings, io.env.PATH);
   const gates = await prepareGates(io, flags, settings);
 
   const reportPath = resolve(io.cwd, flags.out ?? defaultReportPath(new Date().toISOString()));
