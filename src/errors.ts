@@ -23,6 +23,20 @@ export class InvalidOptionError extends RtbenchError {
   }
 }
 
+/**
+ * A scenario file that cannot be read or does not match the scenario
+ * schema: one line per problem, each naming the file, the field, its value
+ * and what is allowed. Nothing has been started yet.
+ */
+export class ScenarioError extends RtbenchError {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super('ERR_SCENARIO', problems.join('\n'), ExitCode.USAGE);
+    this.problems = problems;
+  }
+}
+
 /** A transport name that no transport folder registers. */
 export class UnknownTransportError extends RtbenchError {
   constructor(name: string, known: readonly string[]) {
@@ -70,6 +84,27 @@ export class PortInUseError extends RtbenchError {
 export class InterruptedError extends RtbenchError {
   constructor(signal: string) {
     super('ERR_INTERRUPTED', `interrupted by ${signal}`, ExitCode.INTERRUPTED);
+  }
+}
+
+/** An external program that the requested topology needs (redis-server, nginx) is not installed. */
+export class ToolNotFoundError extends RtbenchError {
+  constructor(message: string) {
+    super('ERR_TOOL_NOT_FOUND', message, ExitCode.RUN_FAILED);
+  }
+}
+
+/** The Redis bus between reference-server instances failed to start or went away during the run. */
+export class BusError extends RtbenchError {
+  constructor(code: 'ERR_BUS_START' | 'ERR_BUS_FAILED', message: string) {
+    super(code, message, ExitCode.RUN_FAILED);
+  }
+}
+
+/** The reverse proxy in front of the instances failed to start or exited during the run. */
+export class ProxyError extends RtbenchError {
+  constructor(message: string) {
+    super('ERR_PROXY', message, ExitCode.RUN_FAILED);
   }
 }
 

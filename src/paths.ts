@@ -23,3 +23,4 @@ export const TOOL_VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 
  */
 export const SERVER_ENTRY = join(PACKAGE_ROOT, 'dist', 'server', 'server-process.js');
 export const GENERATOR_ENTRY = join(PACKAGE_ROOT, 'dist', 'driver', 'generator-process.js');
+export const DAEMON_GUARD_ENTRY = join(PACKAGE_ROOT, 'dist', 'child', 'daemon-guard-process.js');

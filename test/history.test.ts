@@ -42,4 +42,26 @@ describe('MessageHistory with a hole in the sequence', () => {
     expect(history.since(5).messages.map((message) => message.seq)).toEqual([6, 7]);
     expect(history.since(3).messages.map((message) => message.seq)).toEqual([5, 6, 7]);
   });
+
+  it('grows from few slots and keeps order', () => {
+    const history = new MessageHistory(64, 2);
+    for (let seq = 0; seq < 40; seq++) history.push({ seq, json: `{"seq":${seq}}` });
+
+    const replay = history.since(29);
+
+    expect(replay.messages.map((message) => message.seq)).toEqual([30, 31, 32, 33, 34, 35, 36, 37, 38, 39]);
+    expect(history.oldestSeq()).toBe(0);
+    expect(replay.missed).toBe(0);
+  });
+
+  it('grows no further than its capacity', () => {
+    const history = new MessageHistory(5, 2);
+    for (let seq = 0; seq < 12; seq++) history.push({ seq, json: `{"seq":${seq}}` });
+
+    const replay = history.since(3);
+
+    expect(history.oldestSeq()).toBe(7);
+    expect(replay.missed).toBe(3);
+    expect(replay.messages.map((message) => message.seq)).toEqual([7, 8, 9, 10, 11]);
+  });
 });

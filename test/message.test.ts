@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { encodeMessage, makePayload, parseMessage } from '../src/transports/message.js';
+import { encodeMessage, encodeRelayedMessage, makePayload, parseMessage } from '../src/transports/message.js';
 
 describe('parseMessage', () => {
   it('reads seq and due from an encoded message', () => {
     const text = encodeMessage(42, 123456789012345678n, makePayload(256));
 
     expect(parseMessage(text)).toEqual({ seq: 42, due: '123456789012345678' });
+  });
+
+  it('reads the sender of a relayed message', () => {
+    const text = encodeRelayedMessage(3, '123456789', 17, JSON.stringify('hello'));
+
+    expect(parseMessage(text)).toEqual({ seq: 3, due: '123456789', from: 17 });
   });
 
   it('reads messages with other key orders through JSON', () => {

@@ -24,10 +24,10 @@ describe('DeliveryStats', () => {
     const stats = new DeliveryStats();
     stats.window = { first: 10, last: 19 };
 
-    stats.record(9, 'new', 1000);
-    stats.record(10, 'new', 1000);
-    stats.record(19, 'new', 1000);
-    stats.record(20, 'new', 1000);
+    stats.record(9, 'new', 1000, '0');
+    stats.record(10, 'new', 1000, '0');
+    stats.record(19, 'new', 1000, '0');
+    stats.record(20, 'new', 1000, '0');
 
     expect(stats.delivered).toBe(2);
     expect(stats.received).toBe(4);
@@ -38,11 +38,24 @@ describe('DeliveryStats', () => {
     const stats = new DeliveryStats();
     stats.window = { first: 0, last: 9 };
 
-    stats.record(5, 'late', 1000);
-    stats.record(5, 'duplicate', 1000);
+    stats.record(5, 'late', 1000, '0');
+    stats.record(5, 'duplicate', 1000, '0');
 
     expect(stats.delivered).toBe(1);
     expect(stats.outOfOrder).toBe(1);
     expect(stats.duplicated).toBe(1);
+  });
+
+  it('counts topic messages by due time', () => {
+    const stats = new DeliveryStats();
+    stats.dueWindow = { startNs: 1_000n, endNs: 2_000n };
+
+    stats.record(0, 'new', 1000, '999');
+    stats.record(1, 'new', 1000, '1000');
+    stats.record(2, 'new', 1000, '1999');
+    stats.record(3, 'new', 1000, '2000');
+
+    expect(stats.received).toBe(4);
+    expect(stats.delivered).toBe(2);
   });
 });

@@ -1,9 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { RtbenchError } from '../errors.js';
 import { TOOL_VERSION } from '../paths.js';
+import { proxyConfigCommand } from './commands/proxy-config.js';
+import { capacityCommand } from './commands/capacity.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { scenariosCommand } from './commands/scenarios.js';
 import { serveCommand } from './commands/serve.js';
 import { ExitCode, EXIT_CODE_HELP, type ExitCodeValue } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
@@ -23,6 +26,9 @@ export function buildProgram(io: CliIo, argv: readonly string[], setExitCode: (c
 
   program.addCommand(runCommand(io, argv, setExitCode));
   program.addCommand(serveCommand(io, setExitCode));
+  program.addCommand(proxyConfigCommand(io, setExitCode));
+  program.addCommand(scenariosCommand(io, setExitCode));
+  program.addCommand(capacityCommand(io, argv, setExitCode));
   program.addCommand(compareCommand(io, setExitCode));
   program.addCommand(reportCommand(io, setExitCode));
   for (const command of program.commands) {
@@ -57,7 +63,8 @@ function handleError(io: CliIo, error: unknown): number {
     return ExitCode.USAGE;
   }
   if (error instanceof RtbenchError) {
-    io.stderr(`rtbench: ${error.message}\n`);
+    // A scenario error lists one problem per line; each gets the prefix.
+    for (const line of error.message.split('\n')) io.stderr(`rtbench: ${line}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);

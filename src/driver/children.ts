@@ -1,6 +1,7 @@
 import { ManagedChild } from '../child/child-process.js';
 import { GENERATOR_ENTRY, SERVER_ENTRY } from '../paths.js';
 import { DEFAULT_SERVER_SETTINGS, type ReferenceServerOptions, type ServerStats } from '../server/reference-server.js';
+import type { ServerProcessOptions } from '../server/server-process.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { HeapSample } from '../metrics/heap.js';
 import { sampleProcess, type ProcessSample } from '../metrics/proc-stats.js';
@@ -24,13 +25,12 @@ export function serverOptionsFor(transport: TransportName, settings: RunSettings
     injectDelayMs: settings.injectDelayMs,
     sendBufferLimitBytes: settings.sendBufferLimitBytes ?? DEFAULT_SERVER_SETTINGS.sendBufferLimitBytes,
     backpressurePolicy: settings.backpressurePolicy ?? DEFAULT_SERVER_SETTINGS.backpressurePolicy,
+    injectCostUs: settings.injectCostUs,
   };
 }
 
-export async function startServerChild(options: ReferenceServerOptions): Promise<{ child: ManagedChild; ready: ServerReady }> {
-  return ManagedChild.start<ServerReady>(SERVER_ENTRY, [JSON.stringify(options)], {
-    label: `${options.transport} server`,
-  });
+export async function startServerChild(options: ServerProcessOptions, label = `${options.transport} server`): Promise<{ child: ManagedChild; ready: ServerReady }> {
+  return ManagedChild.start<ServerReady>(SERVER_ENTRY, [JSON.stringify(options)], { label });
 }
 
 export async function startGeneratorChild(transport: TransportName): Promise<ManagedChild> {

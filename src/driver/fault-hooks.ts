@@ -7,7 +7,8 @@ import type { ServerStats } from '../server/reference-server.js';
 import type { Schedule, SeqRange } from '../server/schedule.js';
 import { serverOptionsFor, startServerChild } from './children.js';
 import type { GeneratorConfig } from './load-generator.js';
-import { adoptServer, type Session } from './transport-run.js';
+import type { ServerGroup } from './server-group.js';
+import type { Session } from './transport-run.js';
 
 /** Generator settings for the injected faults: slow clients and the WebSocket resume protocol. */
 export function faultGeneratorConfig(settings: RunSettings): Partial<GeneratorConfig> {
@@ -19,15 +20,16 @@ export function faultGeneratorConfig(settings: RunSettings): Partial<GeneratorCo
 export function createFaultRunner(session: Session, schedule: Schedule, window: SeqRange): FaultRunner | undefined {
   const faults = session.settings.faults ?? NO_FAULTS;
   if (!faultsInjected(faults)) return undefined;
-  const port = Number(new URL(session.baseUrl).port);
+  const group = requireGroup(session);
+  const port = Number(new URL(group.instanceUrls[0]).port);
   const runner = new FaultRunner({
     transport: session.transport,
     faults,
     signal: session.signal,
-    currentServer: () => requireServer(session),
+    currentServer: () => group.instances[0],
     replacementOptions: () => ({ ...serverOptionsFor(session.transport, session.settings), port }),
     startServer: async (options) => (await startServerChild(options)).child,
-    adoptServer: (server) => adoptServer(session, server),
+    adoptServer: (server) => group.adoptInstance(0, server),
     fail: (error) => session.childExit.abort(error),
   });
   runner.start(schedule, window);
@@ -43,7 +45,7 @@ export async function collectFaults(session: Session, generator: ManagedChild, s
   session.result.faults = session.faults.result(stats, counters, session.result.messages.windowMessages);
 }
 
-function requireServer(session: Session): ManagedChild {
+function requireGroup(session: Session): ServerGroup {
   if (!session.server) throw new Error('the reference server is not running');
   return session.server;
 }

@@ -8,6 +8,7 @@ import { reportUncaughtExceptions } from '../child/crash-report.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
 import { collectGarbage, sampleHeap } from '../metrics/heap.js';
 import type { SeqRange } from '../server/schedule.js';
+import type { GeneratorWorkloadStart } from '../workloads/generator-workload.js';
 import { LoadGenerator, type GeneratorConfig } from './load-generator.js';
 
 /** Progress events during ramp-up are sent at most this often, ms. */
@@ -36,6 +37,8 @@ serveParentRequests(
   {
     connect,
     'set-window': (range: SeqRange) => generator.setWindow(range),
+    'start-workload': (request: GeneratorWorkloadStart) => generator.startWorkload(request),
+    'stop-workload': () => generator.stopWorkload(),
     'start-measuring': () => generator.startMeasuring(),
     'stop-measuring': () => generator.stopMeasuring(),
     collect: () => generator.collect(),

@@ -3,7 +3,7 @@ import { readEphemeralPortRange, readOpenFilesLimits } from '../metrics/proc-sta
 import { defaultConnectionsPerAddress, planSourceAddresses } from './source-addresses.js';
 
 /** Descriptors a process needs besides its client sockets: stdio, IPC, listeners, libuv internals. */
-const DESCRIPTOR_RESERVE = 64;
+export const DESCRIPTOR_RESERVE = 64;
 
 export interface MachineLimits {
   /** Soft RLIMIT_NOFILE of this process; children inherit it. */

@@ -7,6 +7,9 @@ import type { GeneratorFaultStats } from '../faults/types.js';
 import type { SeqRange } from '../server/schedule.js';
 import { findTransport } from '../transports/registry.js';
 import type { TransportName } from '../transports/types.js';
+import { GeneratorWorkload, type GeneratorWorkloadStart } from '../workloads/generator-workload.js';
+import { usesStreams } from '../workloads/plan.js';
+import type { PlanInput } from '../workloads/types.js';
 import { Subscriber, type SubscriberOwner } from './subscriber.js';
 
 export interface GeneratorConfig {
@@ -14,6 +17,8 @@ export interface GeneratorConfig {
   /** Client implementation; the transport's default when undefined. */
   implementation?: string;
   baseUrl: string;
+  /** Several servers to spread the clients over, round-robin; `baseUrl` alone when undefined or empty. */
+  baseUrls?: string[];
   clients: number;
   /** New connections per second during ramp-up. */
   rampRate: number;
@@ -27,6 +32,8 @@ export interface GeneratorConfig {
   wsResume?: boolean;
   /** Burn CPU `busyMs` of every `everyMs` (tests the saturation guard). */
   busyLoop?: { busyMs: number; everyMs: number };
+  /** A topic or room workload: which stream each client subscribes to and who sends; the broadcast stream when undefined. */
+  workload?: PlanInput;
 }
 
 export interface ConnectResult {
@@ -59,6 +66,10 @@ export interface DeliveryResult {
   latencyMs: LatencySummary;
   histogram: string;
   errors: Record<string, number>;
+  /** Topic and room workloads: deliveries owed to the connected clients by messages due in the window. */
+  expected?: number;
+  /** Topic and room workloads: messages due in the window, over every stream. */
+  windowMessages?: number;
 }
 
 /** Ramp-up tick, ms: connections start in small batches this often. */
@@ -96,22 +107,28 @@ export class LoadGenerator implements SubscriberOwner {
   private bytesAtStart = 0;
   private requestsAtStart = 0;
   private busyTimer: NodeJS.Timeout | undefined;
+  private workload: GeneratorWorkload | undefined;
 
   async connect(config: GeneratorConfig, onProgress: (connected: number, failed: number) => void): Promise<ConnectResult> {
     const transport = findTransport(config.transport);
     this.startBusyLoop(config.busyLoop);
     this.subscribers = [];
     const slowFraction = config.slowClients?.fraction ?? 0;
+    const baseUrls = config.baseUrls && config.baseUrls.length > 0 ? config.baseUrls : [config.baseUrl];
+    this.workload = config.workload && usesStreams(config.workload.workload)
+      ? new GeneratorWorkload(config.workload, config.baseUrl, (error) => this.countError(error))
+      : undefined;
     for (let i = 0; i < config.clients; i++) {
       const slow = slowFraction > 0 && isSlowClient(i, slowFraction);
-      const subscriber = new Subscriber(this, slow ? this.slowDelivery : this.delivery, slow);
+      const subscriber = new Subscriber(this, slow ? this.slowDelivery : this.delivery, i, slow);
       const localAddresses = config.localAddresses ?? [];
       subscriber.client = transport.createClient({
-        baseUrl: config.baseUrl,
+        baseUrl: baseUrls[i % baseUrls.length],
         events: subscriber,
         implementation: config.implementation,
         localAddress: localAddresses.length > 0 ? localAddresses[i % localAddresses.length] : undefined,
         resume: config.wsResume,
+        stream: this.workload?.subscriptionOf(i),
       });
       this.subscribers.push(subscriber);
     }
@@ -143,6 +160,17 @@ export class LoadGenerator implements SubscriberOwner {
     this.slowDelivery.window = range;
   }
 
+  /** Counts deliveries by due time in the window and starts the senders of a topic or room workload. */
+  startWorkload(request: GeneratorWorkloadStart): void {
+    if (!this.workload) throw new Error('start-workload needs a topic or room workload in the connect config');
+    this.delivery.dueWindow = { startNs: BigInt(request.windowStartNs), endNs: BigInt(request.windowEndNs) };
+    this.workload.start(request, this.subscribers);
+  }
+
+  stopWorkload(): void {
+    this.workload?.stop();
+  }
+
   startMeasuring(): void {
     this.loopDelay?.disable();
     this.loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
@@ -166,7 +194,10 @@ export class LoadGenerator implements SubscriberOwner {
   }
 
   collect(): DeliveryResult {
+    const counts = this.workload?.counts(this.subscribers);
     return {
+      expected: counts?.expected,
+      windowMessages: counts?.windowMessages,
       window: this.delivery.window,
       subscribers: this.connected - this.connectedSlow,
       delivered: this.delivery.delivered,
@@ -208,6 +239,7 @@ export class LoadGenerator implements SubscriberOwner {
   closeAll(): void {
     if (this.busyTimer) clearInterval(this.busyTimer);
     this.slowReaders?.stop();
+    this.workload?.close();
     for (const subscriber of this.subscribers) subscriber.client.close();
   }
 

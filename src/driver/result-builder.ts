@@ -111,8 +111,9 @@ export function fillMeasure(
 
 /**
  * Fills message counts, latency and throughput. Expected messages are the
- * messages due inside the window times the subscribers connected, so
- * `lost` is what never arrived, whatever the reason.
+ * messages due inside the window times the subscribers connected (for
+ * topics and rooms: per stream, as the generator counted them), so `lost`
+ * is what never arrived, whatever the reason.
  */
 export function fillDelivery(
   result: TransportResult,
@@ -121,7 +122,9 @@ export function fillDelivery(
   measuredSec: number,
   wire: WireTotals | null,
 ): void {
-  const expected = result.messages.windowMessages * delivery.subscribers;
+  // Topic and room workloads count their window in the generator, per stream.
+  if (delivery.windowMessages !== undefined) result.messages.windowMessages = delivery.windowMessages;
+  const expected = delivery.expected ?? result.messages.windowMessages * delivery.subscribers;
   result.messages = {
     ...result.messages,
     expected,

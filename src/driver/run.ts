@@ -1,3 +1,4 @@
+import { redactCommand, redactSettings } from '../bus/redis-url.js';
 import { TOOL_VERSION } from '../paths.js';
 import { describeEnvironment } from '../report/environment.js';
 import { REPORT_SCHEMA_VERSION, type Report, type TransportResult } from '../report/types.js';
@@ -5,7 +6,9 @@ import type { RunSettings } from '../scenarios/settings.js';
 import { scenarioIdentity, type ScenarioSource } from '../scenarios/identity.js';
 import { aggregateRuns } from './aggregate.js';
 import { checkCapacity } from './limits.js';
-import { runTransport, type RunHooks } from './transport-run.js';
+import type { RunHooks } from './transport-run.js';
+import { checkTopology } from './topology-checks.js';
+import { runWithSingleInstance } from './topology-run.js';
 
 export interface RunOptions extends RunHooks {
   /** The command line, recorded in the report. */
@@ -24,15 +27,16 @@ export interface RunOptions extends RunHooks {
  */
 export async function runBenchmark(settings: RunSettings, options: RunOptions = {}): Promise<Report> {
   checkCapacity(settings.clients, undefined, settings.connectionsPerSourceAddress);
+  checkTopology(settings);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'rtbench', version: TOOL_VERSION },
-    command: options.command ?? [],
+    command: redactCommand(options.command ?? []),
     startedAt: new Date().toISOString(),
     finishedAt: '',
     status: 'completed',
     environment: describeEnvironment(),
-    settings,
+    settings: redactSettings(settings),
     scenario: scenarioIdentity(settings, options.scenario),
     results: [],
   };
@@ -41,7 +45,7 @@ export async function runBenchmark(settings: RunSettings, options: RunOptions = 
   for (let round = 0; round < settings.repeat && !options.signal?.aborted; round++) {
     for (const transport of settings.transports) {
       if (options.signal?.aborted) break;
-      runs.push(await runTransport(transport, settings, options));
+      runs.push(await runWithSingleInstance(transport, settings, options));
       summarizeRuns(report, runs, settings);
       await options.onPartialReport?.(report);
     }

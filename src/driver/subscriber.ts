@@ -34,6 +34,8 @@ export class Subscriber implements ClientEvents {
   constructor(
     private readonly owner: SubscriberOwner,
     private readonly delivery: DeliveryStats,
+    /** The client's index in the generator; chat messages carry it in `from`. */
+    readonly index: number,
     /** Whether this subscriber pauses its reads (--slow-clients). */
     readonly slow = false,
   ) {}
@@ -52,11 +54,15 @@ export class Subscriber implements ClientEvents {
   onMessage(message: WireMessage, receivedNs: bigint): void {
     const arrival = this.tracker.observe(message.seq);
     if (arrival === 'new' && this.seqAtLoss !== undefined) this.checkFaultGap(message.seq);
+    // The room relays a sender's message back to it too, so the room's
+    // sequence stays gap-free for every member. That echo is the sender's
+    // own message, not a delivery, and the expected count leaves it out.
+    if (message.from === this.index) return;
     // Number() keeps nanosecond precision below 2^53 ns (104 days of uptime)
     // and errs by at most 16 ns below 3 years: far under the histogram's 1 µs
     // resolution, and cheaper than BigInt arithmetic per message.
     const latencyNs = Number(receivedNs) - Number(message.due);
-    this.delivery.record(message.seq, arrival, latencyNs);
+    this.delivery.record(message.seq, arrival, latencyNs, message.due);
   }
 
   onError(error: Error): void {

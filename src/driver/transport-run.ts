@@ -1,20 +1,22 @@
 import type { ManagedChild } from '../child/child-process.js';
 import { InterruptedError, RtbenchError } from '../errors.js';
 import { readDescriptorUsage, sampleProcess } from '../metrics/proc-stats.js';
-import type { LatencySummary } from '../metrics/histogram.js';
-import { rangeSize, seqRangeForWindow, type Schedule } from '../server/schedule.js';
+import type { Schedule } from '../server/schedule.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportResult } from '../report/types.js';
 import { findTransport } from '../transports/registry.js';
 import type { TransportName } from '../transports/types.js';
 import type { ServerStats } from '../server/reference-server.js';
+import { planInputFor, startLoad } from '../workloads/start-load.js';
 import { raceAbort, sleep } from './abortable.js';
-import { memoryPerConnection, sampleAfterGc, serverOptionsFor, serverStats, startGeneratorChild, startServerChild } from './children.js';
+import { memoryPerConnection, sampleAfterGc, startGeneratorChild } from './children.js';
 import { collectFaults, createFaultRunner, faultGeneratorConfig } from './fault-hooks.js';
 import { sourceAddressesFor } from './source-addresses.js';
 import type { FaultRunner } from '../faults/fault-runner.js';
 import type { ConnectResult, DeliveryResult, GeneratorConfig, MeasureResult } from './load-generator.js';
 import { emptyResult, fillConnect, fillDelivery, fillMeasure, type WindowSnapshot } from './result-builder.js';
+import { ServerGroup } from './server-group.js';
+import { finishTopology } from './topology-result.js';
 
 export interface ProgressEvent {
   transport: TransportName;
@@ -44,9 +46,11 @@ export interface Session {
   /** Aborts the run when a child process exits unexpectedly. */
   childExit: AbortController;
   result: TransportResult;
-  server?: ManagedChild;
+  /** The reference-server instances, with their bus and proxy. */
+  server?: ServerGroup;
   generator?: ManagedChild;
-  baseUrl: string;
+  /** Where clients connect; the generator spreads them over these. */
+  baseUrls: string[];
   /** Due time of the window's first message, once measuring started. */
   windowStartNs?: bigint;
   /** Present when the run injects faults (--drop, --restart-at, --slow-clients). */
@@ -71,7 +75,7 @@ export async function runTransport(transport: TransportName, settings: RunSettin
     signal: AbortSignal.any(signals),
     childExit,
     result: emptyResult(transport, implementationFor(transport, settings), settings.clients),
-    baseUrl: '',
+    baseUrls: [],
   };
 
   try {
@@ -86,6 +90,7 @@ export async function runTransport(transport: TransportName, settings: RunSettin
   } finally {
     await session.faults?.stop();
     await session.generator?.stop();
+    if (session.server) await finishTopology(session.server, session.result);
     await session.server?.stop();
     session.result.durationMs = Date.now() - started;
     hooks.onProgress?.({ transport, phase: 'done' });
@@ -103,9 +108,10 @@ async function startChildren(session: Session): Promise<void> {
   session.result.phase = 'setup';
   session.hooks.onProgress?.({ transport: session.transport, phase: 'start' });
 
-  const { child: server, ready } = await raceAbort(startServerChild(serverOptionsFor(session.transport, session.settings)), session.signal);
-  session.baseUrl = ready.url;
-  adoptServer(session, server);
+  const server = await ServerGroup.start(session.transport, session.settings, session.signal);
+  session.server = server;
+  session.baseUrls = server.clientUrls;
+  server.onExit((description) => childExit.abort(new RtbenchError('ERR_SERVER_EXITED', `${session.transport} ${description} during the run`)));
 
   const generator = await raceAbort(startGeneratorChild(session.transport), session.signal);
   session.generator = generator;
@@ -120,26 +126,18 @@ async function startChildren(session: Session): Promise<void> {
   });
 }
 
-/** Makes `server` the session's server; an exit that rtbench did not ask for ends the run with its reason. */
-export function adoptServer(session: Session, server: ManagedChild): void {
-  session.server = server;
-  server.process.once('exit', () => {
-    if (server.stopRequested) return;
-    session.result.server.exit = server.exitDescription;
-    session.childExit.abort(new RtbenchError('ERR_SERVER_EXITED', `${session.transport} server ${server.exitDescription} during the run`));
-  });
-}
-
 function generatorConfig(session: Session, clients: number): GeneratorConfig {
   return {
     transport: session.transport,
     implementation: session.result.clientImplementation,
-    baseUrl: session.baseUrl,
+    baseUrl: session.baseUrls[0],
+    baseUrls: session.baseUrls,
     clients,
     rampRate: session.settings.rampRate,
     connectTimeoutMs: session.settings.connectTimeoutSec * 1000,
     localAddresses: sourceAddressesFor(session.settings, clients),
     ...faultGeneratorConfig(session.settings),
+    workload: planInputFor(session.settings),
     ...session.hooks.generatorOverrides,
   };
 }
@@ -150,7 +148,7 @@ async function measureFloor(session: Session): Promise<void> {
   session.result.phase = 'floor';
   session.hooks.onProgress?.({ transport: session.transport, phase: 'floor' });
 
-  const config = { ...generatorConfig(session, 1), busyLoop: undefined, slowClients: undefined };
+  const config = { ...generatorConfig(session, 1), busyLoop: undefined, slowClients: undefined, workload: undefined };
   const connect = await raceAbort(generator.request<ConnectResult>('connect', config, config.connectTimeoutMs + 5000), signal);
   if (connect.connected !== 1) return;
 
@@ -167,7 +165,7 @@ async function connectClients(session: Session): Promise<void> {
   const { server, generator, signal } = requireChildren(session);
   const { result, settings } = session;
 
-  const serverBase = await sampleAfterGc(server, 'stats');
+  const serverBase = await server.sampleAfterGc();
   const generatorBase = await sampleAfterGc(generator, 'gc');
   result.server.rssBaseBytes = serverBase.process?.rssBytes ?? null;
 
@@ -179,13 +177,13 @@ async function connectClients(session: Session): Promise<void> {
   );
   fillConnect(result, connect);
 
-  const serverIdle = await sampleAfterGc(server, 'stats');
+  const serverIdle = await server.sampleAfterGc();
   const generatorIdle = await sampleAfterGc(generator, 'gc');
   result.server.rssIdleBytes = serverIdle.process?.rssBytes ?? null;
   result.server.memoryPerConnectionBytes = memoryPerConnection(serverBase, serverIdle, connect.connected);
   result.generator.rssPerClientBytes = memoryPerConnection(generatorBase, generatorIdle, connect.connected);
-  result.clients.sourceAddresses = (await serverStats(server)).sourceAddresses;
-  result.server.descriptors = readDescriptorUsage(server.pid);
+  result.clients.sourceAddresses = (await server.stats()).sourceAddresses;
+  result.server.descriptors = readDescriptorUsage(server.instances[0].pid);
   if (connect.connected === 0) {
     throw new RtbenchError('ERR_NO_CLIENTS', `no ${session.transport} client connected (errors: ${JSON.stringify(connect.errors)})`);
   }
@@ -195,16 +193,13 @@ async function measureWindow(session: Session): Promise<void> {
   const { generator, signal } = requireChildren(session);
   const { result, settings, transport } = session;
 
-  const schedule = await serverRequest<Schedule>(session, 'publish', { rate: settings.rate });
-  const window = seqRangeForWindow(schedule, settings.warmupSec, settings.durationSec);
-  result.messages.windowMessages = rangeSize(window);
-  session.faults = createFaultRunner(session, schedule, window);
-  await generator.request('set-window', window);
-  await serverRequest(session, 'set-lag-window', window);
+  const load = await startLoad({ request: (method, params, timeoutMs) => serverRequest(session, method, params, timeoutMs) }, generator, settings);
+  result.messages.windowMessages = load.windowMessages;
+  if (load.broadcast) session.faults = createFaultRunner(session, load.broadcast.schedule, load.broadcast.window);
 
   result.phase = 'warmup';
   session.hooks.onProgress?.({ transport, phase: 'warmup', secondsLeft: settings.warmupSec });
-  const windowStartNs = BigInt(schedule.startNs) + BigInt(Math.round(settings.warmupSec * 1e9));
+  const windowStartNs = load.windowStartNs;
   await sleep(Number(windowStartNs - process.hrtime.bigint()) / 1e6, signal);
 
   result.phase = 'measure';
@@ -219,9 +214,9 @@ async function measureWindow(session: Session): Promise<void> {
 
   result.phase = 'drain';
   await countdown(session, 'drain', settings.drainSec);
-  await serverRequest(session, 'stop-publishing');
+  await load.stop();
   const delivery = await generator.request<DeliveryResult>('collect');
-  const { sendLag, fanOut } = await serverRequest<{ sendLag: LatencySummary; fanOut: LatencySummary }>(session, 'lag-summary');
+  const { sendLag, fanOut } = await load.lagSummary();
   fillDelivery(result, delivery, sendLag, settings.durationSec, wire);
   result.server.fanOutMs = { p50: fanOut.p50, p99: fanOut.p99, max: fanOut.max };
   const endStats = await serverRequest<ServerStats>(session, 'stats');
@@ -229,21 +224,21 @@ async function measureWindow(session: Session): Promise<void> {
   await collectFaults(session, generator, endStats);
 }
 
-/** Sends a request to the current server, or during a restart to the new one once it listens. */
+/** Sends a request to the server group, waiting for any fault (a restart) in progress to finish first. */
 export function serverRequest<Result>(session: Session, method: string, params: unknown = {}, timeoutMs?: number): Promise<Result> {
-  if (session.faults) return session.faults.withServer((server) => server.request<Result>(method, params, timeoutMs));
-  return requireChildren(session).server.request<Result>(method, params, timeoutMs);
+  const group = requireChildren(session).server;
+  if (session.faults) return session.faults.withServer(() => group.request<Result>(method, params, timeoutMs));
+  return group.request<Result>(method, params, timeoutMs);
 }
 
 async function windowSnapshot(session: Session): Promise<WindowSnapshot> {
-  const { generator } = requireChildren(session);
-  const snapshot = await (session.faults?.withServer(takeSnapshot) ?? takeSnapshot(requireChildren(session).server));
+  const { server, generator } = requireChildren(session);
+  const take = async (): Promise<WindowSnapshot> => {
+    const stats = await server.stats();
+    return { server: server.sample(), generator: sampleProcess(generator.pid), serverStats: stats };
+  };
+  const snapshot = await (session.faults?.withServer(take) ?? take());
   return session.faults?.adjust(snapshot) ?? snapshot;
-
-  async function takeSnapshot(server: ManagedChild): Promise<WindowSnapshot> {
-    const stats = await serverStats(server);
-    return { server: sampleProcess(server.pid), generator: sampleProcess(generator.pid), serverStats: stats };
-  }
 }
 
 /** Sleeps through a phase in one-second steps, reporting the seconds left. */
@@ -255,7 +250,7 @@ async function countdown(session: Session, phase: 'measure' | 'drain', seconds: 
   }
 }
 
-function requireChildren(session: Session): { server: ManagedChild; generator: ManagedChild; signal: AbortSignal } {
+function requireChildren(session: Session): { server: ServerGroup; generator: ManagedChild; signal: AbortSignal } {
   if (!session.server || !session.generator) throw new RtbenchError('ERR_NOT_STARTED', 'server or generator not started');
   return { server: session.server, generator: session.generator, signal: session.signal };
 }
@@ -275,6 +270,7 @@ async function recordFailure(session: Session, error: unknown): Promise<void> {
 
   await session.faults?.stop();
   await session.server?.request('stop-publishing', {}, 2000).catch(() => undefined);
+  await session.server?.request('stop-workload', {}, 2000).catch(() => undefined);
   const generator = session.generator;
   if (!generator?.isRunning() || session.windowStartNs === undefined) return;
   try {
@@ -283,7 +279,7 @@ async function recordFailure(session: Session, error: unknown): Promise<void> {
     const measuredSec = Math.min(session.settings.durationSec, elapsedSec);
     result.messages.windowMessages = Math.min(result.messages.windowMessages, Math.floor(measuredSec * session.settings.rate));
     fillDelivery(result, delivery, null, measuredSec, null);
-    const stats = session.server?.isRunning() ? await session.server.request<ServerStats>('stats', {}, 2000) : undefined;
+    const stats = session.server && !session.server.exitDescription ? await session.server.request<ServerStats>('stats', {}, 2000).catch(() => undefined) : undefined;
     await collectFaults(session, generator, stats);
   } catch {
     // The generator died too: the result keeps the figures measured before.

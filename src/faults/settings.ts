@@ -61,3 +61,19 @@ export function validateFaultTimes(faults: FaultSettings, warmupSec: number, dur
     );
   }
 }
+
+/**
+ * Rejects --drop and --restart-at where the fault runner cannot apply them
+ * yet: it drives one reference-server process on the broadcast stream.
+ */
+export function validateFaultTarget(faults: FaultSettings, scaledOut: boolean, streamWorkload: boolean): void {
+  const option = faults.drop ? '--drop' : faults.restartAtSec !== null ? '--restart-at' : undefined;
+  if (!option) return;
+  // TODO: drop and restart every instance of a scaled-out run, and streams of topic and room workloads.
+  if (scaledOut) {
+    throw new InvalidOptionError(`${option} needs a single instance without a proxy: remove --instances, --bus and --proxy`);
+  }
+  if (streamWorkload) {
+    throw new InvalidOptionError(`${option} needs the broadcast (dashboard) workload: run it without a topic or room scenario`);
+  }
+}

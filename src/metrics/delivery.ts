@@ -53,23 +53,36 @@ export class SequenceTracker {
   }
 }
 
-/** Message counts and latencies of every subscriber in one generator, for the measured window only. */
+/**
+ * Message counts and latencies of every subscriber in one generator, for the
+ * measured window only. The broadcast stream's window is a range of
+ * sequence numbers; topics and rooms each number their messages from 0, so
+ * their window is a range of due times instead.
+ */
 export class DeliveryStats {
   window: SeqRange | undefined;
+  /** Due times [startNs, endNs) of the window, absolute ns of process.hrtime.bigint(); set for topic and room workloads. */
+  dueWindow: { startNs: bigint; endNs: bigint } | undefined;
   readonly latency: Histogram = createHistogram();
   delivered = 0;
   duplicated = 0;
   outOfOrder = 0;
-  /** Every message received, inside or outside the window. */
+  /** Every message received, inside or outside the window; a chat sender's own echoes excluded. */
   received = 0;
 
-  inWindow(seq: number): boolean {
+  /** `due` is the message's due time as sent, decimal ns; it is read only for topics and rooms. */
+  inWindow(seq: number, due: string): boolean {
+    const dueWindow = this.dueWindow;
+    if (dueWindow !== undefined) {
+      const dueNs = BigInt(due);
+      return dueNs >= dueWindow.startNs && dueNs < dueWindow.endNs;
+    }
     return this.window !== undefined && seq >= this.window.first && seq <= this.window.last;
   }
 
-  record(seq: number, arrival: Arrival, latencyNs: number): void {
+  record(seq: number, arrival: Arrival, latencyNs: number, due: string): void {
     this.received++;
-    if (!this.inWindow(seq)) return;
+    if (!this.inWindow(seq, due)) return;
     if (arrival === 'duplicate') {
       this.duplicated++;
       return;

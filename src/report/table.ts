@@ -14,6 +14,7 @@ import {
   formatSecondsFromMs,
   type Formatter,
 } from './format.js';
+import { TOPOLOGY_ROWS, TOPOLOGY_TITLE } from './topology-table.js';
 
 export interface Row {
   label: string;
@@ -116,7 +117,8 @@ export function renderComparisonTable(report: Report, options: TableOptions): st
     style: { head: options.color ? ['cyan'] : [], border: [], compact: true },
   });
 
-  for (const section of [...SECTIONS, ...faultSections(results)]) {
+  const topologySections = results.some((result) => result.topology) ? [{ title: TOPOLOGY_TITLE, rows: TOPOLOGY_ROWS }] : [];
+  for (const section of [...SECTIONS, ...topologySections, ...faultSections(results)]) {
     table.push([{ colSpan: results.length + 1, content: paint(section.title, 'bold', options.color) }]);
     for (const row of section.rows) {
       table.push([`  ${row.label}`, ...results.map((result) => cellWithSpread(result, row))]);
@@ -146,6 +148,10 @@ export function renderWarnings(report: Report, options: TableOptions): string[] 
       lines.push(paint(`warning: ${result.transport}: ${reason}; these figures measure the load generator, not the transport`, 'yellow', options.color));
     }
     if (result.error) lines.push(paint(`${result.transport} ${result.status}: ${result.error.message}`, 'red', options.color));
+    const nginx = result.topology?.nginx;
+    if (nginx && nginx.errorLogLines > 0) {
+      lines.push(paint(`warning: ${result.transport}: nginx logged ${nginx.errorLogLines} lines at warn level or above, the last: ${nginx.lastErrorLogLine}`, 'yellow', options.color));
+    }
     if (result.clients.failed > 0) {
       lines.push(paint(`warning: ${result.transport}: ${result.clients.failed} clients failed to connect (${describeErrors(result.clients.errors)})`, 'yellow', options.color));
     }

@@ -1,7 +1,9 @@
 import type { FaultResult } from '../faults/types.js';
+import type { CapacityReport } from '../capacity/types.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportName } from '../transports/types.js';
+import type { TopologyResult } from './topology.js';
 import type { ScenarioIdentity } from '../scenarios/identity.js';
 import type { ThresholdOutcome } from './thresholds.js';
 
@@ -48,7 +50,7 @@ export interface TransportResult {
     lost: number;
     duplicated: number;
     outOfOrder: number;
-    /** Messages due inside the window (per subscriber). */
+    /** Messages due inside the window: per subscriber on the broadcast stream, summed over every stream for topics and rooms. */
     windowMessages: number;
   };
   throughput: { deliveredPerSec: number; publishedPerSec: number };
@@ -92,6 +94,8 @@ export interface TransportResult {
   durationMs: number;
   /** Present when the result is the median of several runs. */
   spread?: Record<string, Spread>;
+  /** Present when the run used several instances, the Redis bus or a proxy. */
+  topology?: TopologyResult;
 }
 
 export interface EnvironmentInfo {
@@ -120,6 +124,8 @@ export interface Report {
   results: TransportResult[];
   /** Every single run, in the order they ran; present with --repeat. */
   runs?: TransportResult[];
+  /** `rtbench capacity`: the largest load per transport and every step measured on the way. */
+  capacity?: CapacityReport;
   /** Outcome of every --threshold, per transport; present when thresholds were given. */
   thresholds?: ThresholdOutcome[];
 }

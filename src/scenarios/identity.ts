@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RunSettings } from './settings.js';
+import { DEFAULT_TOPOLOGY } from './topology.js';
 
 /** Identity of the workload a report measured. Two reports are comparable when their hashes match. */
 export interface ScenarioIdentity {
@@ -33,11 +34,25 @@ const NOT_WORKLOAD: ReadonlySet<string> = new Set<keyof RunSettings>([
   'maxGeneratorCpuPercent',
   'maxGeneratorUtilization',
   'connectionsPerSourceAddress',
+  // Where Redis runs and whether the single-instance comparison runs too
+  // change how the topology is set up or reported, not the load.
+  'redisUrl',
+  'allowRemoteRedis',
+  'singleInstanceRun',
 ]);
+
+/**
+ * Topology settings enter the hash only when they differ from one instance
+ * with the in-process bus and no proxy, so a single-instance report keeps
+ * the hash it had before these settings existed.
+ */
+function isDefaultTopology(key: string, value: unknown): boolean {
+  return (key === 'instances' || key === 'bus' || key === 'proxy') && DEFAULT_TOPOLOGY[key] === value;
+}
 
 /** Selects the settings that define the workload, with keys sorted at every level so the hash ignores key order. */
 export function workloadSettings(settings: RunSettings): Record<string, unknown> {
-  const entries = Object.entries(settings).filter(([key, value]) => !NOT_WORKLOAD.has(key) && value !== undefined);
+  const entries = Object.entries(settings).filter(([key, value]) => !NOT_WORKLOAD.has(key) && value !== undefined && !isDefaultTopology(key, value));
   return canonical(Object.fromEntries(entries)) as Record<string, unknown>;
 }
 

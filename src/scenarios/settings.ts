@@ -1,12 +1,18 @@
 import type { FaultSettings } from '../faults/settings.js';
 import type { BackpressurePolicy } from '../server/limits.js';
 import type { TransportName } from '../transports/types.js';
+import { DEFAULT_TOPOLOGY, type TopologySettings } from './topology.js';
+import { DASHBOARD, type WorkloadSettings } from '../workloads/types.js';
 
 /** Everything that defines one benchmark run. Units are in the names. */
-export interface RunSettings {
+export interface RunSettings extends TopologySettings {
   transports: TransportName[];
   clients: number;
-  /** Broadcast messages per second. */
+  /**
+   * Messages per second: on the broadcast stream (dashboard; burst between
+   * bursts), to each client's topic (notifications), or from each sending
+   * client (chat, collaboration).
+   */
   rate: number;
   payloadBytes: number;
   warmupSec: number;
@@ -28,6 +34,14 @@ export interface RunSettings {
   repeat: number;
   /** The reference server holds every message this long past its due time (calibration), ms. */
   injectDelayMs: number;
+  /**
+   * The reference server busy-waits this long per message and subscriber
+   * before its fan-out, µs: an artificial cost that gives the server a
+   * known capacity limit.
+   */
+  injectCostUs: number;
+  /** Workload: the streams clients subscribe to and the clients that send; `dashboard` is one broadcast stream. */
+  workload: WorkloadSettings;
   /** Measure the single-subscriber latency floor before the main load. */
   floor: boolean;
   heartbeatMs: number;
@@ -61,8 +75,11 @@ export const DEFAULT_SETTINGS: RunSettings = {
   maxGeneratorUtilization: 0.75,
   repeat: 1,
   injectDelayMs: 0,
+  injectCostUs: 0,
+  workload: DASHBOARD,
   floor: true,
   heartbeatMs: 15_000,
   holdMs: 30_000,
   historySize: 4096,
+  ...DEFAULT_TOPOLOGY,
 };

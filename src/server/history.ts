@@ -18,18 +18,28 @@ export interface Replay {
  * counted instead of being silent.
  */
 export class MessageHistory {
-  private readonly ring: (StoredMessage | undefined)[];
+  private ring: (StoredMessage | undefined)[];
   private nextIndex = 0;
   private size = 0;
 
-  constructor(readonly capacity: number) {
-    this.ring = new Array(capacity);
+  /**
+   * @param capacity messages held at most
+   * @param initialSlots slots allocated up front; the ring doubles up to
+   *   `capacity` as messages arrive, so thousands of quiet topics each cost
+   *   a few slots instead of `capacity`
+   */
+  constructor(
+    readonly capacity: number,
+    initialSlots = capacity,
+  ) {
+    this.ring = new Array(Math.max(1, Math.min(capacity, initialSlots)));
   }
 
   push(message: StoredMessage): void {
+    if (this.size === this.ring.length && this.size < this.capacity) this.grow();
     this.ring[this.nextIndex] = message;
-    this.nextIndex = (this.nextIndex + 1) % this.capacity;
-    if (this.size < this.capacity) this.size++;
+    this.nextIndex = (this.nextIndex + 1) % this.ring.length;
+    if (this.size < this.ring.length) this.size++;
   }
 
   /** Sequence number of the newest message, or -1 before the first publish. */
@@ -72,7 +82,16 @@ export class MessageHistory {
 
   /** The i-th held message, 0 being the oldest. */
   private at(i: number): StoredMessage {
-    const start = (this.nextIndex - this.size + this.capacity) % this.capacity;
-    return this.ring[(start + i) % this.capacity] as StoredMessage;
+    const slots = this.ring.length;
+    const start = (this.nextIndex - this.size + slots) % slots;
+    return this.ring[(start + i) % slots] as StoredMessage;
+  }
+
+  /** Doubles the ring, oldest message first, when it is full but below capacity. */
+  private grow(): void {
+    const ring: (StoredMessage | undefined)[] = new Array(Math.min(this.capacity, this.ring.length * 2));
+    for (let i = 0; i < this.size; i++) ring[i] = this.at(i);
+    this.ring = ring;
+    this.nextIndex = this.size;
   }
 }

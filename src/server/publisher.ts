@@ -16,6 +16,9 @@ export interface PublisherOptions {
 
 export type PublishListener = (message: StoredMessage) => void;
 
+/** Receiver of scheduled messages in place of this process's fan-out, with the time each was sent (hrtime ns). */
+export type PublishOutlet = (message: StoredMessage, sentNs: bigint) => void;
+
 /** Timers fire at most this early; the publisher then spins to the due time. */
 const TIMER_SLACK_NS = 1_000_000n;
 
@@ -32,6 +35,8 @@ const MAX_BURST_NS = 2_000_000n;
  * schedule, serializes each message once, stores it in the history and hands
  * it to the transport's fan-out. When the event loop stalls, every message
  * that fell due meanwhile goes out at once, each carrying its own due time.
+ * With several instances, only one runs the schedule and routes each message
+ * through a bus (routeThrough), and every instance delivers what arrives.
  */
 export class Publisher {
   readonly history: MessageHistory;
@@ -45,6 +50,7 @@ export class Publisher {
   private lagWindow: SeqRange | undefined;
   private lagHistogram: Histogram = createHistogram();
   private fanOutHistogram: Histogram = createHistogram();
+  private outlet: PublishOutlet | undefined;
 
   constructor(private readonly options: PublisherOptions) {
     this.history = new MessageHistory(options.historySize);
@@ -54,6 +60,36 @@ export class Publisher {
 
   onPublish(listener: PublishListener): void {
     this.listeners.push(listener);
+  }
+
+  /**
+   * Sends every scheduled message to `outlet` instead of delivering it
+   * here. A message bus uses this: it carries the message to every
+   * instance, including this one, and each calls deliver() on arrival.
+   */
+  routeThrough(outlet: PublishOutlet): void {
+    this.outlet = outlet;
+  }
+
+  /**
+   * Stores a message in the history and hands it to the transport's
+   * fan-out. `startNs` is when this instance began sending it: the send
+   * time here, or the arrival from a bus. The fan-out time counts from it.
+   */
+  deliver(message: StoredMessage, startNs: bigint = process.hrtime.bigint()): void {
+    this.history.push(message);
+    for (const listener of this.listeners) listener(message);
+
+    if (this.inLagWindow(message.seq)) {
+      // node:http corks each response and flushes it in a nextTick queued
+      // during the fan-out. A tick queued now runs after all of them, so the
+      // fan-out time includes those writes for every transport alike.
+      process.nextTick(() => recordNs(this.fanOutHistogram, Number(process.hrtime.bigint() - startNs)));
+    }
+  }
+
+  private inLagWindow(seq: number): boolean {
+    return this.lagWindow !== undefined && seq >= this.lagWindow.first && seq <= this.lagWindow.last;
   }
 
   /** Starts a schedule at `rate` messages per second from the next sequence number. */
@@ -149,16 +185,10 @@ export class Publisher {
     if (this.skip.has(seq)) return;
 
     const message: StoredMessage = { seq, json: encodeMessage(seq, due, this.payload) };
-    this.history.push(message);
-    for (const listener of this.listeners) listener(message);
+    if (this.outlet) this.outlet(message, sentNs);
+    else this.deliver(message, sentNs);
 
-    if (this.lagWindow && seq >= this.lagWindow.first && seq <= this.lagWindow.last) {
-      recordNs(this.lagHistogram, Number(sentNs - due));
-      // node:http corks each response and flushes it in a nextTick queued
-      // during the fan-out. A tick queued now runs after all of them, so the
-      // fan-out time includes those writes for every transport alike.
-      process.nextTick(() => recordNs(this.fanOutHistogram, Number(process.hrtime.bigint() - sentNs)));
-    }
+    if (this.inLagWindow(seq)) recordNs(this.lagHistogram, Number(sentNs - due));
   }
 
   private maybeStall(schedule: Schedule): void {

@@ -5,10 +5,14 @@ import type { Duplex } from 'node:stream';
 import { PortInUseError, RtbenchError } from '../errors.js';
 import { echo, rejectRequest, rejectSocket } from '../transports/http-reply.js';
 import { findTransport } from '../transports/registry.js';
+import { routePath } from '../transports/route.js';
 import type { ServerCounters, ServerSettings, TransportName, TransportServer } from '../transports/types.js';
 import { HttpGuard } from './http-guard.js';
 import { DEFAULT_SERVER_LIMITS, effectiveMaxConnections } from './limits.js';
+import { spinMicroseconds } from './inject-cost.js';
+import { handlePublish, PUBLISH_PATH } from './publish-route.js';
 import { Publisher, type PublisherOptions } from './publisher.js';
+import { StreamHub } from './streams.js';
 import { sampleHeap, type HeapSample } from '../metrics/heap.js';
 
 export interface ReferenceServerOptions extends ServerSettings, PublisherOptions {
@@ -23,6 +27,11 @@ export interface ReferenceServerOptions extends ServerSettings, PublisherOptions
    * kernel caps it at net.core.somaxconn.
    */
   backlog: number;
+  /**
+   * Artificial cost the server busy-waits per message and subscriber before
+   * each fan-out, µs (calibration): a known per-message cost gives a known limit.
+   */
+  injectCostUs: number;
 }
 
 export const DEFAULT_SERVER_SETTINGS = {
@@ -36,6 +45,7 @@ export const DEFAULT_SERVER_SETTINGS = {
   payloadBytes: 256,
   injectDelayMs: 0,
   ...DEFAULT_SERVER_LIMITS,
+  injectCostUs: 0,
 } as const;
 
 /** Figures a reference server reports about itself; RSS and CPU come from /proc, read by the parent. */
@@ -56,6 +66,8 @@ export interface ServerStats {
 /** A publisher, a transport's server half and the node:http server they share. */
 export class ReferenceServer {
   readonly publisher: Publisher;
+  /** Topics and rooms, next to the publisher's broadcast stream. */
+  readonly streams: StreamHub;
   readonly counters: ServerCounters = {
     rejected: 0,
     pollsAnswered: 0,
@@ -88,9 +100,13 @@ export class ReferenceServer {
       keepAliveTimeout: options.holdMs + 5_000,
       maxHeaderSize: options.maxHeaderBytes,
     });
+    this.streams = new StreamHub(options.historySize);
+    // Registered before the transport's fan-out, so every subscriber waits for the whole cost.
+    if (options.injectCostUs > 0) this.injectCost(options.injectCostUs);
     const transport = findTransport(options.transport);
     this.transportServer = transport.attachServer({
       publisher: this.publisher,
+      streams: this.streams,
       settings: options,
       counters: this.counters,
     });
@@ -178,8 +194,18 @@ export class ReferenceServer {
     });
   }
 
+  private injectCost(costUs: number): void {
+    this.publisher.onPublish(() => spinMicroseconds(costUs * this.transportServer.subscriberCount()));
+    this.streams.onPublish((stream) => spinMicroseconds(costUs * this.transportServer.streamSubscriberCount(stream)));
+  }
+
   private route(request: IncomingMessage, response: ServerResponse): void {
     if (!this.guard.checkRequest(request, response)) return;
+    // startsWith first: every long poll passes here, and routePath allocates a string.
+    if (request.url?.startsWith(PUBLISH_PATH) && routePath(request) === PUBLISH_PATH) {
+      handlePublish(request, response, this.streams, this.counters, this.options.maxPayloadBytes);
+      return;
+    }
     if (this.transportServer.handleRequest(request, response)) return;
     rejectRequest(this.counters, response, 404, 'unknown-route', `no route ${request.method} ${echo(request.url ?? '')} on this ${this.options.transport} server`);
   }

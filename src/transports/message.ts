@@ -14,6 +14,8 @@
 export interface WireMessage {
   seq: number;
   due: string;
+  /** Index of the client that sent the message, on messages relayed to a room. */
+  from?: number;
   data?: string;
 }
 
@@ -21,8 +23,19 @@ export function encodeMessage(seq: number, dueNs: bigint, data: string): string 
   return `{"seq":${seq},"due":"${dueNs}","data":${JSON.stringify(data)}}`;
 }
 
+/**
+ * A message a client sent to its room, as the server relays it: the
+ * sender's intended send time stays the `due` time, so latency covers the
+ * upstream path too. `dataJson` is the payload already serialized as JSON.
+ */
+export function encodeRelayedMessage(seq: number, due: string, from: number, dataJson: string): string {
+  return `{"seq":${seq},"due":"${due}","from":${from},"data":${dataJson}}`;
+}
+
 const SEQ_PREFIX = '{"seq":';
 const DUE_PREFIX = ',"due":"';
+/** Follows the due time's closing quote in a message relayed to a room. */
+const FROM_PREFIX = '","from":';
 
 /**
  * Parses one message; returns undefined for anything that is not one.
@@ -47,7 +60,14 @@ function scanMessageHead(text: string): WireMessage | undefined {
   const dueStart = index;
   while (index < text.length && isDigit(text.charCodeAt(index))) index++;
   if (index === dueStart || text.charCodeAt(index) !== 0x22) return undefined;
-  return { seq, due: text.slice(dueStart, index) };
+  const due = text.slice(dueStart, index);
+  if (!text.startsWith(FROM_PREFIX, index)) return { seq, due };
+
+  index += FROM_PREFIX.length;
+  const fromStart = index;
+  while (index < text.length && isDigit(text.charCodeAt(index))) index++;
+  if (index === fromStart || index - fromStart > 15) return undefined;
+  return { seq, due, from: Number(text.slice(fromStart, index)) };
 }
 
 function isDigit(code: number): boolean {

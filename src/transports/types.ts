@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServerLimits } from '../server/limits.js';
 import type { Publisher } from '../server/publisher.js';
+import type { StreamHub } from '../server/streams.js';
 import type { WireMessage } from './message.js';
+import type { StreamSubscription } from './stream-route.js';
 
 export type TransportName = 'long-polling' | 'sse' | 'websocket';
 
@@ -42,6 +44,8 @@ export function countRejection(counters: ServerCounters, reason: string): void {
 
 export interface ServerContext {
   publisher: Publisher;
+  /** Topics and rooms, requested with `?topic=` or `?room=`. */
+  streams: StreamHub;
   settings: ServerSettings;
   counters: ServerCounters;
 }
@@ -54,6 +58,8 @@ export interface TransportServer {
   handleUpgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Clients currently subscribed (open streams, sockets, or held polls plus recent pollers). */
   subscriberCount(): number;
+  /** Clients currently subscribed to one topic or room (for long polling: polls held on it). */
+  streamSubscriberCount(stream: string): number;
   /** Stops heartbeats and ends every subscriber. */
   close(): void;
 }
@@ -81,6 +87,8 @@ export interface ClientOptions {
   implementation?: string;
   /** WebSocket only: after a reconnect, ask the server to replay from the last sequence number received. */
   resume?: boolean;
+  /** The topic or room to subscribe to; the broadcast stream when undefined. */
+  stream?: StreamSubscription;
 }
 
 /** The client half of a transport: one simulated subscriber. */
@@ -98,6 +106,13 @@ export interface SimulatedClient {
    */
   pauseReading?(): void;
   resumeReading?(): void;
+
+  /**
+   * Sends a message upstream over the client's own connection; only
+   * transports with a client-to-server channel (WebSocket) have it. The
+   * others send with an HTTP POST to /publish.
+   */
+  send?(text: string): void;
 }
 
 /** Everything rtbench knows about one transport. A new transport is one folder exporting this. */

@@ -9,12 +9,14 @@ import { integerInRange, numberInRange, oneOf } from '../option-parsers.js';
 import { SSE_PATH } from '../../transports/sse/server.js';
 import { POLL_PATH } from '../../transports/long-polling/server.js';
 import { WEBSOCKET_PATH } from '../../transports/websocket/server.js';
+import { PUBLISH_PATH } from '../../server/publish-route.js';
 
 interface ServeFlags {
   port: number;
   rate: number;
   payloadBytes: number;
   injectDelayMs: number;
+  injectCostUs: number;
   heartbeatMs: number;
   holdMs: number;
   allowedOrigins?: string[];
@@ -42,6 +44,7 @@ export function serveCommand(io: CliIo, setExitCode: (code: ExitCodeValue) => vo
     .addOption(new Option('-r, --rate <messages-per-second>', 'broadcast messages per second; 0 publishes nothing').argParser(numberInRange(0, 100_000)).default(1))
     .addOption(new Option('--payload-bytes <bytes>', 'payload size of each message, in bytes').argParser(integerInRange(1, 1_048_576)).default(DEFAULT_SERVER_SETTINGS.payloadBytes))
     .addOption(new Option('--inject-delay-ms <ms>', 'hold every message this long past its due time (calibration), in ms').argParser(numberInRange(0, 60_000)).default(0))
+    .addOption(new Option('--inject-cost-us <us>', 'busy-wait this long per message and subscriber before each fan-out (calibration), in µs').argParser(numberInRange(0, 1_000_000)).default(0))
     .addOption(new Option('--heartbeat-ms <ms>', 'SSE heartbeat and WebSocket ping interval, in ms').argParser(integerInRange(100, 3_600_000)).default(DEFAULT_SERVER_SETTINGS.heartbeatMs))
     .addOption(new Option('--hold-ms <ms>', 'long-poll hold timeout before a 204, in ms').argParser(integerInRange(100, 3_600_000)).default(DEFAULT_SERVER_SETTINGS.holdMs))
     .addOption(new Option('--allowed-origins <list>', 'comma-separated Origins that may open WebSocket and SSE subscriptions; others get 403 (default: any)').argParser(originList))
@@ -69,6 +72,7 @@ async function serve(io: CliIo, transportName: string, flags: ServeFlags): Promi
     port: flags.port,
     payloadBytes: flags.payloadBytes,
     injectDelayMs: flags.injectDelayMs,
+    injectCostUs: flags.injectCostUs,
     heartbeatMs: flags.heartbeatMs,
     holdMs: flags.holdMs,
     allowedOrigins: flags.allowedOrigins ?? null,
@@ -81,6 +85,7 @@ async function serve(io: CliIo, transportName: string, flags: ServeFlags): Promi
   const endpoint = `${server.url}${ROUTES[transport.name]}`.replace(/^http:(.*\/ws)$/, 'ws:$1');
   io.stdout(`${transport.name} reference server listening on ${server.url}\n`);
   io.stdout(`subscribe at ${endpoint} (${flags.rate} messages/s); Ctrl-C stops\n`);
+  io.stdout(`rooms and topics: add the query parameter room=NAME or topic=NAME; send to a room with POST ${server.url}${PUBLISH_PATH}?room=NAME\n`);
 
   const signal = await new Promise<string>((resolve) => {
     const remove = io.onInterrupt((name) => {

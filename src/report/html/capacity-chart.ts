@@ -26,8 +26,7 @@ export interface CapacityData {
  * Reads the capacity curve from a report, or returns null when the report
  * has none or it does not have the expected shape: `capacity.dimension`
  * and `capacity.curves[].points[]` with `load` and `latencyP99Ms`.
- * NOTE: `rtbench capacity` does not write this field yet; this is the shape
- * the HTML report draws, so the capacity search has to write it so.
+ * `rtbench capacity` writes it (see CapacityReport).
  */
 export function readCapacity(report: Report): CapacityData | null {
   const capacity = (report as unknown as { capacity?: unknown }).capacity;

@@ -1,6 +1,7 @@
 import { Client, type Dispatcher } from 'undici';
 import { isWireMessage } from '../message.js';
 import { CountingConnector } from '../counting-connector.js';
+import { withStream } from '../stream-route.js';
 import { undiciConnect } from '../undici-connector.js';
 import type { ClientOptions, SimulatedClient } from '../types.js';
 import { POLL_PATH } from './server.js';
@@ -142,7 +143,7 @@ export class LongPollClient implements SimulatedClient, Dispatcher.DispatchHandl
     if (this.closed) return;
     this.requests++;
     const path = this.cursor === undefined ? POLL_PATH : `${POLL_PATH}?cursor=${this.cursor}`;
-    this.client.dispatch({ method: 'GET', path }, this);
+    this.client.dispatch({ method: 'GET', path: withStream(path, this.options.stream) }, this);
   }
 
   private handleBody(text: string, receivedNs: bigint): void {

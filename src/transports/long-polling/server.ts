@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Replay } from '../../server/history.js';
+import type { MessageHistory, Replay } from '../../server/history.js';
 import { decideSend } from '../backpressure.js';
 import { echo, rejectRequest } from '../http-reply.js';
 import { routePath } from '../route.js';
+import { rejectStream, streamParameter } from '../stream-route.js';
+import { StreamSubscribers } from '../stream-subscribers.js';
 import type { ServerContext, TransportServer } from '../types.js';
 
 export const POLL_PATH = '/poll';
@@ -29,6 +31,8 @@ interface HeldPoll {
  * the explicit gap signal: messages after N that the bounded history no
  * longer holds, so a client that comes back too late counts them as lost.
  *
+ * With `&topic=NAME` or `&room=NAME` the same protocol runs on that
+ * stream's own sequence numbers and history.
  * A client that stops reading has at most one response waiting in the
  * server: it cannot poll again before it reads, and the reference server
  * closes a connection that pipelines a request behind an unfinished
@@ -37,21 +41,28 @@ interface HeldPoll {
  */
 export class LongPollingTransportServer implements TransportServer {
   private readonly held = new Set<HeldPoll>();
+  private readonly streamHeld = new StreamSubscribers<HeldPoll>();
 
   constructor(private readonly context: ServerContext) {
     context.publisher.onPublish(() => this.answerHeldPolls());
+    context.streams.onPublish((stream) => this.answerStreamPolls(stream));
   }
 
   subscriberCount(): number {
-    return this.held.size;
+    return this.held.size + this.streamHeld.size;
+  }
+
+  streamSubscriberCount(stream: string): number {
+    return this.streamHeld.countOf(stream);
   }
 
   close(): void {
-    for (const poll of this.held) {
+    for (const poll of [...this.held, ...this.streamHeld.all()]) {
       clearTimeout(poll.timer);
       poll.response.destroy();
     }
     this.held.clear();
+    this.streamHeld.clear();
   }
 
   handleRequest(request: IncomingMessage, response: ServerResponse): boolean {
@@ -60,6 +71,12 @@ export class LongPollingTransportServer implements TransportServer {
       rejectRequest(this.context.counters, response, 405, 'method-not-allowed', `${echo(request.method ?? '')} is not allowed on ${POLL_PATH}: use GET`, { Allow: 'GET' });
       return true;
     }
+    const parameter = streamParameter(request);
+    if ('error' in parameter) {
+      this.context.counters.rejected++;
+      return rejectStream(response, parameter.error);
+    }
+    if (parameter.stream !== undefined) return this.handleStreamPoll(request, response, parameter.stream);
     const url = request.url ?? '';
     const queryStart = url.indexOf('?');
 
@@ -81,6 +98,62 @@ export class LongPollingTransportServer implements TransportServer {
     }
     this.hold(response, cursor);
     return true;
+  }
+
+  /** The same protocol as the broadcast poll, on one stream's history and sequence numbers. */
+  private handleStreamPoll(request: IncomingMessage, response: ServerResponse, stream: string): true {
+    const history = this.context.streams.history(stream);
+    const cursorText = cursorParameter(request);
+    if (cursorText === null) {
+      this.reply(response, { messages: [], missed: 0 }, history.latestSeq());
+      return true;
+    }
+    if (!CURSOR.test(cursorText)) {
+      rejectRequest(this.context.counters, response, 400, 'invalid-cursor', `invalid cursor "${echo(cursorText)}": expected -1 or a sequence number`);
+      return true;
+    }
+
+    const cursor = Number(cursorText);
+    const replay = history.since(cursor);
+    if (replay.messages.length > 0 || replay.missed > 0) {
+      this.reply(response, replay, cursor);
+      return true;
+    }
+    this.holdOnStream(response, cursor, stream);
+    return true;
+  }
+
+  private holdOnStream(response: ServerResponse, cursor: number, stream: string): void {
+    const poll: HeldPoll = {
+      response,
+      cursor,
+      timer: setTimeout(() => {
+        this.streamHeld.delete(stream, poll);
+        this.expire(poll);
+      }, this.context.settings.holdMs),
+    };
+    this.streamHeld.add(stream, poll);
+    response.on('close', () => {
+      clearTimeout(poll.timer);
+      this.streamHeld.delete(stream, poll);
+    });
+  }
+
+  /** Answers every poll held on the stream that just got a message; polls with the same cursor share one body. */
+  private answerStreamPolls(stream: string): void {
+    const polls = this.streamHeld.take(stream);
+    if (!polls) return;
+    const history = this.context.streams.history(stream);
+    const bodies = new Map<number, Buffer>();
+    for (const poll of polls) {
+      let body = bodies.get(poll.cursor);
+      if (!body) {
+        body = bodyFor(history, poll.cursor, this.context.settings.sendBufferLimitBytes);
+        bodies.set(poll.cursor, body);
+      }
+      clearTimeout(poll.timer);
+      this.send(poll.response, body);
+    }
   }
 
   private hold(response: ServerResponse, cursor: number): void {
@@ -146,6 +219,16 @@ export class LongPollingTransportServer implements TransportServer {
     });
     response.end(body);
   }
+}
+
+function cursorParameter(request: IncomingMessage): string | null {
+  const url = request.url ?? '';
+  const queryStart = url.indexOf('?');
+  return new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1)).get('cursor');
+}
+
+function bodyFor(history: MessageHistory, cursor: number, maxBytes: number): Buffer {
+  return encodeBody(history.since(cursor), cursor, maxBytes);
 }
 
 /**

@@ -2,6 +2,7 @@ import { Client, type Dispatcher } from 'undici';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { parseMessage } from '../message.js';
 import { CountingConnector } from '../counting-connector.js';
+import { withStream } from '../stream-route.js';
 import { undiciConnect } from '../undici-connector.js';
 import type { ClientOptions, SimulatedClient } from '../types.js';
 import { SSE_PATH, SSE_RETRY_MS } from './server.js';
@@ -59,7 +60,7 @@ export class SseClient implements SimulatedClient, Dispatcher.DispatchHandler {
     const headers: Record<string, string> = { accept: 'text/event-stream', 'cache-control': 'no-cache' };
     if (this.lastEventId !== undefined) headers['last-event-id'] = this.lastEventId;
     this.parser.reset();
-    this.client.dispatch({ method: 'GET', path: SSE_PATH, headers }, this);
+    this.client.dispatch({ method: 'GET', path: withStream(SSE_PATH, this.options.stream), headers }, this);
   }
 
   close(): void {

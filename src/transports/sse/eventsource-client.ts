@@ -1,5 +1,6 @@
 import { EventSource } from 'eventsource';
 import { parseMessage } from '../message.js';
+import { withStream } from '../stream-route.js';
 import type { ClientOptions, SimulatedClient } from '../types.js';
 import { SSE_PATH } from './server.js';
 
@@ -18,7 +19,7 @@ export class EventSourceClient implements SimulatedClient {
   constructor(private readonly options: ClientOptions) {}
 
   connect(): void {
-    const source = new EventSource(new URL(SSE_PATH, this.options.baseUrl));
+    const source = new EventSource(new URL(withStream(SSE_PATH, this.options.stream), this.options.baseUrl));
     this.source = source;
     source.onopen = () => {
       if (!this.opened) {

@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decideSend } from '../backpressure.js';
 import { echo, isOriginAllowed, rejectRequest } from '../http-reply.js';
+import type { StoredMessage } from '../../server/history.js';
 import { routePath } from '../route.js';
+import { rejectStream, streamParameter } from '../stream-route.js';
+import { StreamSubscribers } from '../stream-subscribers.js';
 import type { ServerContext, TransportServer } from '../types.js';
 
 export const SSE_PATH = '/events';
@@ -27,27 +30,41 @@ interface Subscriber {
  */
 export class SseTransportServer implements TransportServer {
   private readonly subscribers = new Set<Subscriber>();
+  // NOTE: topic and room subscribers get no send-buffer bound or stalled-peer check yet.
+  private readonly streamSubscribers = new StreamSubscribers<ServerResponse>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly context: ServerContext) {
     context.publisher.onPublish((message) => this.broadcast(formatEvent(message.seq, message.json)));
+    context.streams.onPublish((stream, message) => this.publishOnStream(stream, message));
     this.heartbeat = setInterval(() => this.sendHeartbeat(), context.settings.heartbeatMs);
     this.heartbeat.unref();
   }
 
   subscriberCount(): number {
-    return this.subscribers.size;
+    return this.subscribers.size + this.streamSubscribers.size;
+  }
+
+  streamSubscriberCount(stream: string): number {
+    return this.streamSubscribers.countOf(stream);
   }
 
   close(): void {
     clearInterval(this.heartbeat);
     for (const subscriber of this.subscribers) subscriber.response.destroy();
+    for (const response of this.streamSubscribers.all()) response.destroy();
     this.subscribers.clear();
+    this.streamSubscribers.clear();
   }
 
   handleRequest(request: IncomingMessage, response: ServerResponse): boolean {
     if (routePath(request) !== SSE_PATH) return false;
     const { counters, settings } = this.context;
+    const parameter = streamParameter(request);
+    if ('error' in parameter) {
+      counters.rejected++;
+      return rejectStream(response, parameter.error);
+    }
 
     if (request.method !== 'GET') {
       rejectRequest(counters, response, 405, 'method-not-allowed', `${echo(request.method ?? '')} is not allowed on ${SSE_PATH}: use GET`, { Allow: 'GET' });
@@ -71,16 +88,26 @@ export class SseTransportServer implements TransportServer {
       Connection: 'keep-alive',
     });
     response.write(`retry: ${SSE_RETRY_MS}\n\n`);
-    if (lastEventId !== undefined) this.replay(response, Number(lastEventId));
 
+    const stream = parameter.stream;
+    if (stream !== undefined) {
+      if (lastEventId !== undefined) this.replay(response, Number(lastEventId), stream);
+      this.streamSubscribers.add(stream, response);
+      response.on('close', () => this.streamSubscribers.delete(stream, response));
+      return true;
+    }
+
+    if (lastEventId !== undefined) this.replay(response, Number(lastEventId));
     const subscriber: Subscriber = { response, acceptedAtHeartbeat: -1 };
     this.subscribers.add(subscriber);
     response.on('close', () => this.subscribers.delete(subscriber));
     return true;
   }
 
-  private replay(response: ServerResponse, lastEventId: number): void {
-    const { messages } = this.context.publisher.history.since(lastEventId);
+  /** Replays from the broadcast history, or from the stream's own history when a stream is given. */
+  private replay(response: ServerResponse, lastEventId: number, stream?: string): void {
+    const history = stream === undefined ? this.context.publisher.history : this.context.streams.history(stream);
+    const { messages } = history.since(lastEventId);
     // NOTE: SSE has no standard gap signal; a client whose Last-Event-ID is
     // older than the history sees the jump in sequence numbers and counts
     // those messages as lost.
@@ -100,6 +127,13 @@ export class SseTransportServer implements TransportServer {
         subscriber.response.destroy();
       }
     }
+  }
+
+  private publishOnStream(stream: string, message: StoredMessage): void {
+    const subscribers = this.streamSubscribers.of(stream);
+    if (!subscribers) return;
+    const event = formatEvent(message.seq, message.json);
+    for (const response of subscribers) response.write(event);
   }
 
   /**
@@ -129,6 +163,7 @@ export class SseTransportServer implements TransportServer {
       subscriber.acceptedAtHeartbeat = accepted;
       if (waiting <= this.context.settings.sendBufferLimitBytes) response.write(HEARTBEAT);
     }
+    for (const response of this.streamSubscribers.all()) response.write(HEARTBEAT);
   }
 }
 

@@ -3,6 +3,7 @@ import { WebSocket, type RawData } from 'ws';
 import { backoffDelayMs, WEBSOCKET_BACKOFF } from '../backoff.js';
 import { parseMessage } from '../message.js';
 import { CountingConnector } from '../counting-connector.js';
+import { withStream } from '../stream-route.js';
 import type { ClientOptions, SimulatedClient } from '../types.js';
 import { encodeResume } from './resume.js';
 import { WEBSOCKET_PATH } from './server.js';
@@ -37,7 +38,7 @@ export class WebSocketClient implements SimulatedClient {
 
   connect(): void {
     if (this.closed) return;
-    const url = new URL(WEBSOCKET_PATH, this.options.baseUrl.replace(/^http/, 'ws'));
+    const url = new URL(withStream(WEBSOCKET_PATH, this.options.stream), this.options.baseUrl.replace(/^http/, 'ws'));
     this.handshakes++;
     this.connectionOpen = false;
     const ws = new WebSocket(url, {
@@ -64,6 +65,14 @@ export class WebSocketClient implements SimulatedClient {
 
   bytesReceived(): number {
     return this.connector.bytesReceived();
+  }
+
+  /** Sends a text message to the room over this client's socket; throws when the socket is not open. */
+  send(text: string): void {
+    if (this.ws?.readyState !== WebSocket.OPEN) {
+      throw Object.assign(new Error('the WebSocket is not open'), { code: 'ENOTOPEN' });
+    }
+    this.ws.send(text);
   }
 
   /** Opening handshakes sent: one per connection attempt. */

@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { StoredMessage } from '../../server/history.js';
 import { backpressureReason, decideSend } from '../backpressure.js';
 import { isOriginAllowed, rejectRequest, rejectSocket } from '../http-reply.js';
 import { routePath } from '../route.js';
+import { streamParameter } from '../stream-route.js';
+import { StreamSubscribers } from '../stream-subscribers.js';
 import { countRejection, type ServerContext, type TransportServer } from '../types.js';
 import { buildTextFrame } from './frame.js';
 import { parseClientMessage } from './resume.js';
@@ -27,6 +30,8 @@ interface Subscriber {
   alive: boolean;
   /** Sequence number of the first broadcast written to this subscriber; -1 before any. */
   firstLiveSeq: number;
+  /** The topic or room; undefined for the broadcast stream. */
+  stream?: string;
 }
 
 /**
@@ -38,6 +43,7 @@ interface Subscriber {
 export class WebSocketTransportServer implements TransportServer {
   private readonly wss: WebSocketServer;
   private readonly subscribers = new Set<Subscriber>();
+  private readonly streamSubscribers = new StreamSubscribers<Subscriber>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly context: ServerContext) {
@@ -54,18 +60,25 @@ export class WebSocketTransportServer implements TransportServer {
     this.wss.on('wsClientError', (error: Error, socket: Duplex) => rejectSocket(context.counters, socket, 400, 'invalid-handshake', error.message));
 
     context.publisher.onPublish((message) => this.broadcast(message.seq, buildTextFrame(message.json)));
+    context.streams.onPublish((stream, message) => this.publishOnStream(stream, message));
     this.heartbeat = setInterval(() => this.checkHeartbeats(), context.settings.heartbeatMs);
     this.heartbeat.unref();
   }
 
   subscriberCount(): number {
-    return this.subscribers.size;
+    return this.subscribers.size + this.streamSubscribers.size;
+  }
+
+  streamSubscriberCount(stream: string): number {
+    return this.streamSubscribers.countOf(stream);
   }
 
   close(): void {
     clearInterval(this.heartbeat);
     for (const subscriber of this.subscribers) subscriber.ws.terminate();
+    for (const subscriber of this.streamSubscribers.all()) subscriber.ws.terminate();
     this.subscribers.clear();
+    this.streamSubscribers.clear();
     this.wss.close();
   }
 
@@ -86,18 +99,30 @@ export class WebSocketTransportServer implements TransportServer {
       rejectSocket(this.context.counters, socket, 403, 'origin-not-allowed', 'this Origin may not subscribe');
       return true;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.register(ws, socket));
+    const parameter = streamParameter(request);
+    if ('error' in parameter) {
+      rejectSocket(this.context.counters, socket, 400, 'invalid-stream', parameter.error);
+      return true;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.register(ws, socket, parameter.stream));
     return true;
   }
 
-  private register(ws: WebSocket, socket: Duplex): void {
-    const subscriber: Subscriber = { ws, socket, alive: true, firstLiveSeq: -1 };
-    this.subscribers.add(subscriber);
+  private register(ws: WebSocket, socket: Duplex, stream: string | undefined): void {
+    const subscriber: Subscriber = { ws, socket, alive: true, firstLiveSeq: -1, stream };
+    if (stream === undefined) {
+      this.subscribers.add(subscriber);
+      ws.on('close', () => this.subscribers.delete(subscriber));
+      ws.on('message', (data, isBinary) => this.handleClientMessage(subscriber, data, isBinary));
+    } else {
+      // NOTE: topic and room subscribers get no send-buffer bound and no resume yet.
+      this.streamSubscribers.add(stream, subscriber);
+      ws.on('close', () => this.streamSubscribers.delete(stream, subscriber));
+      ws.on('message', (data, isBinary) => this.relay(stream, data, isBinary));
+    }
     ws.on('pong', () => {
       subscriber.alive = true;
     });
-    ws.on('message', (data, isBinary) => this.handleClientMessage(subscriber, data, isBinary));
-    ws.on('close', () => this.subscribers.delete(subscriber));
     ws.on('error', (error: Error & { code?: string }) => {
       // An invalid frame or an oversized message: ws closes the connection
       // with the matching close code (1002, 1007, 1009) and emits close.
@@ -165,17 +190,36 @@ export class WebSocketTransportServer implements TransportServer {
     setTimeout(() => subscriber.ws.terminate(), CLOSE_GRACE_MS).unref();
   }
 
+  private publishOnStream(stream: string, message: StoredMessage): void {
+    const subscribers = this.streamSubscribers.of(stream);
+    if (!subscribers) return;
+    const frame = buildTextFrame(message.json);
+    for (const subscriber of subscribers) {
+      if (subscriber.socket.writable) subscriber.socket.write(frame);
+    }
+  }
+
+  /** A member sent a message over its socket: the room gets it, the sender included. */
+  private relay(stream: string, data: RawData, isBinary: boolean): void {
+    const problem = isBinary ? 'binary messages are not relayed' : this.context.streams.relay(stream, data.toString());
+    if (problem !== undefined) this.context.counters.rejected++;
+  }
+
   /** Terminates every subscriber that did not answer the previous ping. */
   private checkHeartbeats(): void {
-    for (const subscriber of this.subscribers) {
-      if (!subscriber.alive) {
-        this.context.counters.deadPeersClosed++;
-        this.subscribers.delete(subscriber);
-        subscriber.ws.terminate();
-        continue;
-      }
-      subscriber.alive = false;
-      subscriber.ws.ping();
+    for (const subscriber of this.subscribers) this.checkHeartbeat(subscriber);
+    for (const subscriber of this.streamSubscribers.all()) this.checkHeartbeat(subscriber);
+  }
+
+  private checkHeartbeat(subscriber: Subscriber): void {
+    if (!subscriber.alive) {
+      this.context.counters.deadPeersClosed++;
+      if (subscriber.stream === undefined) this.subscribers.delete(subscriber);
+      else this.streamSubscribers.delete(subscriber.stream, subscriber);
+      subscriber.ws.terminate();
+      return;
     }
+    subscriber.alive = false;
+    subscriber.ws.ping();
   }
 }
