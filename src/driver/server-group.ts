@@ -51,6 +51,8 @@ export class ServerGroup {
   private guard: DaemonGuard | undefined;
   private exitListeners: ((description: string) => void)[] = [];
   private firstExit: string | undefined;
+  /** How the first instance that failed ended ("killed by SIGKILL"), without its name. */
+  exitReason: string | undefined;
   private stopping = false;
 
   private constructor(
@@ -224,7 +226,9 @@ export class ServerGroup {
   private watchInstance(index: number, child: ManagedChild): void {
     child.process.once('exit', () => {
       if (child.stopRequested) return;
-      this.exited(child.exitDescription ? `server ${index} ${child.exitDescription}` : `server ${index} exited`);
+      this.exitReason ??= child.exitDescription ?? 'exited';
+      const label = this.settings.instances > 1 ? `server ${index}` : 'server';
+      this.exited(`${label} ${this.exitReason}`);
     });
   }
 

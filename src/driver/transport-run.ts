@@ -266,7 +266,7 @@ async function recordFailure(session: Session, error: unknown): Promise<void> {
   result.status = interrupted ? 'interrupted' : 'failed';
   const { code, message } = error as { code?: string; message?: string };
   result.error = { code: code ?? 'ERR_RUN', message: message ?? String(error) };
-  if (session.server?.exitDescription) result.server.exit = session.server.exitDescription;
+  if (session.server?.exitReason) result.server.exit = session.server.exitReason;
 
   await session.faults?.stop();
   await session.server?.request('stop-publishing', {}, 2000).catch(() => undefined);
