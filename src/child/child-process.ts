@@ -37,6 +37,9 @@ export class ManagedChild {
   private readonly pending = new Map<number, PendingRequest>();
   private readonly eventListeners = new Map<string, ((data: any) => void)[]>();
   private exitReason: string | undefined;
+  /** The error the child reported in a `crashed` event just before it died. */
+  private crashMessage: string | undefined;
+  private stopping = false;
   private readonly exited: Promise<void>;
 
   private constructor(modulePath: string, argv: string[], private readonly label: string) {
@@ -46,9 +49,13 @@ export class ManagedChild {
       serialization: 'json',
     });
     this.process.on('message', (message: IpcMessage) => this.handleMessage(message));
+    this.on('crashed', (data: { message: string }) => {
+      this.crashMessage = data.message;
+    });
     this.exited = new Promise((resolve) => {
       this.process.once('exit', (code, signal) => {
         this.exitReason = signal ? `killed by ${signal}` : `exited with code ${code}`;
+        if (this.crashMessage) this.exitReason += ` after an uncaught ${this.crashMessage}`;
         this.failPending(new ChildProcessError(`${this.label} ${this.exitReason}`));
         resolve();
       });
@@ -78,6 +85,11 @@ export class ManagedChild {
     return this.exitReason === undefined;
   }
 
+  /** True once stop() or killNow() was called: an exit after that is expected, not a crash. */
+  get stopRequested(): boolean {
+    return this.stopping;
+  }
+
   request<Result>(method: string, params: unknown = {}, timeoutMs = 30_000): Promise<Result> {
     if (!this.isRunning() || !this.process.connected) {
       return Promise.reject(new ChildProcessError(`${this.label} is not running (${this.exitReason ?? 'disconnected'})`));
@@ -104,6 +116,7 @@ export class ManagedChild {
    * not exited within `graceMs`. Resolves once the process is gone.
    */
   async stop(graceMs = 3000): Promise<void> {
+    this.stopping = true;
     if (this.isRunning()) {
       if (this.process.connected) {
         this.process.send({ kind: 'request', id: 0, method: 'shutdown', params: {} });
@@ -116,6 +129,7 @@ export class ManagedChild {
 
   /** Kills the child at once; for exit paths that cannot wait. */
   killNow(): void {
+    this.stopping = true;
     if (this.isRunning()) this.process.kill('SIGKILL');
   }
 

@@ -1,3 +1,4 @@
+import { aggregateFaults } from '../faults/aggregate-faults.js';
 import { encodeHistogram, mergeEncodedHistograms, summarize } from '../metrics/histogram.js';
 import type { Spread, TransportResult } from '../report/types.js';
 
@@ -81,6 +82,7 @@ export function aggregateRuns(runs: readonly TransportResult[]): TransportResult
   combined.generator.saturationReasons = runs.flatMap((run) => run.generator.saturationReasons);
   combined.status = runs.every((run) => run.status === 'completed') ? 'completed' : runs.find((run) => run.status !== 'completed')!.status;
   combined.durationMs = sum(runs, (run) => run.durationMs);
+  combined.faults = aggregateFaults(runs.map((run) => run.faults));
   combined.spread = spread;
   return combined;
 }

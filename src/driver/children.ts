@@ -23,6 +23,8 @@ export function serverOptionsFor(transport: TransportName, settings: RunSettings
     heartbeatMs: settings.heartbeatMs,
     holdMs: settings.holdMs,
     injectDelayMs: settings.injectDelayMs,
+    sendBufferLimitBytes: settings.sendBufferLimitBytes ?? DEFAULT_SERVER_SETTINGS.sendBufferLimitBytes,
+    backpressurePolicy: settings.backpressurePolicy ?? DEFAULT_SERVER_SETTINGS.backpressurePolicy,
     injectCostUs: settings.injectCostUs,
   };
 }

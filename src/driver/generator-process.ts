@@ -4,6 +4,7 @@
  * read from /proc, are the generator's alone.
  */
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
+import { reportUncaughtExceptions } from '../child/crash-report.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
 import { collectGarbage, sampleHeap } from '../metrics/heap.js';
 import type { SeqRange } from '../server/schedule.js';
@@ -31,6 +32,7 @@ function shutdown(): void {
 }
 
 ignoreTerminalInterrupt();
+reportUncaughtExceptions();
 serveParentRequests(
   {
     connect,
@@ -40,6 +42,7 @@ serveParentRequests(
     'start-measuring': () => generator.startMeasuring(),
     'stop-measuring': () => generator.stopMeasuring(),
     collect: () => generator.collect(),
+    'fault-stats': () => generator.faultStats(),
     'close-clients': () => {
       generator.closeAll();
       generator = new LoadGenerator();

@@ -1,6 +1,9 @@
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { createHistogram, encodeHistogram, recordNs, summarize, type LatencySummary } from '../metrics/histogram.js';
 import { DeliveryStats } from '../metrics/delivery.js';
+import { ReconnectTracker } from '../faults/reconnect-tracker.js';
+import { isSlowClient, SlowReaders, type SlowReaderSettings } from '../faults/slow-readers.js';
+import type { GeneratorFaultStats } from '../faults/types.js';
 import type { SeqRange } from '../server/schedule.js';
 import { findTransport } from '../transports/registry.js';
 import type { TransportName } from '../transports/types.js';
@@ -23,6 +26,10 @@ export interface GeneratorConfig {
   connectTimeoutMs: number;
   /** Local source addresses to spread connections over, round-robin. */
   localAddresses?: string[];
+  /** Clients that pause their reads; their deliveries are counted apart from the others. */
+  slowClients?: SlowReaderSettings;
+  /** WebSocket clients send a resume request after a reconnect. */
+  wsResume?: boolean;
   /** Burn CPU `busyMs` of every `everyMs` (tests the saturation guard). */
   busyLoop?: { busyMs: number; everyMs: number };
   /** A topic or room workload: which stream each client subscribes to and who sends; the broadcast stream when undefined. */
@@ -81,12 +88,17 @@ const LOOP_DELAY_RESOLUTION_MS = 10;
  * own event loop over the window the orchestrator sets.
  */
 export class LoadGenerator implements SubscriberOwner {
+  /** Deliveries to the clients that read at full speed: every figure of the report except the slow-client rows. */
   readonly delivery = new DeliveryStats();
+  readonly slowDelivery = new DeliveryStats();
+  readonly reconnects = new ReconnectTracker();
   private subscribers: Subscriber[] = [];
   private readonly connectTimes = createHistogram();
   private readonly errors = new Map<string, number>();
   private connected = 0;
+  private connectedSlow = 0;
   private failed = 0;
+  private slowReaders: SlowReaders | undefined;
   private rampStartNs = 0n;
   private lastOpenNs = 0n;
   private onSettled: (() => void) | undefined;
@@ -101,18 +113,21 @@ export class LoadGenerator implements SubscriberOwner {
     const transport = findTransport(config.transport);
     this.startBusyLoop(config.busyLoop);
     this.subscribers = [];
+    const slowFraction = config.slowClients?.fraction ?? 0;
     const baseUrls = config.baseUrls && config.baseUrls.length > 0 ? config.baseUrls : [config.baseUrl];
     this.workload = config.workload && usesStreams(config.workload.workload)
       ? new GeneratorWorkload(config.workload, config.baseUrl, (error) => this.countError(error))
       : undefined;
     for (let i = 0; i < config.clients; i++) {
-      const subscriber = new Subscriber(this, this.delivery, i);
+      const slow = slowFraction > 0 && isSlowClient(i, slowFraction);
+      const subscriber = new Subscriber(this, slow ? this.slowDelivery : this.delivery, i, slow);
       const localAddresses = config.localAddresses ?? [];
       subscriber.client = transport.createClient({
         baseUrl: baseUrls[i % baseUrls.length],
         events: subscriber,
         implementation: config.implementation,
         localAddress: localAddresses.length > 0 ? localAddresses[i % localAddresses.length] : undefined,
+        resume: config.wsResume,
         stream: this.workload?.subscriptionOf(i),
       });
       this.subscribers.push(subscriber);
@@ -128,6 +143,7 @@ export class LoadGenerator implements SubscriberOwner {
       sleep(config.connectTimeoutMs).then(() => true),
     ]);
     if (timedOut) this.failStragglers();
+    this.startSlowReaders(config.slowClients);
 
     return {
       target: config.clients,
@@ -141,6 +157,7 @@ export class LoadGenerator implements SubscriberOwner {
 
   setWindow(range: SeqRange): void {
     this.delivery.window = range;
+    this.slowDelivery.window = range;
   }
 
   /** Counts deliveries by due time in the window and starts the senders of a topic or room workload. */
@@ -182,7 +199,7 @@ export class LoadGenerator implements SubscriberOwner {
       expected: counts?.expected,
       windowMessages: counts?.windowMessages,
       window: this.delivery.window,
-      subscribers: this.connected,
+      subscribers: this.connected - this.connectedSlow,
       delivered: this.delivery.delivered,
       duplicated: this.delivery.duplicated,
       outOfOrder: this.delivery.outOfOrder,
@@ -193,14 +210,42 @@ export class LoadGenerator implements SubscriberOwner {
     };
   }
 
+  /** Reconnects, the loss across them inside the window (of the clients that are not slow), and the deliveries of the slow clients. */
+  faultStats(): GeneratorFaultStats {
+    let lostAcrossFaults = 0;
+    const window = this.delivery.window;
+    if (window) {
+      for (const subscriber of this.subscribers) {
+        if (!subscriber.slow) lostAcrossFaults += subscriber.lostAcrossFaults(window);
+      }
+    }
+    const slowClients = this.subscribers.filter((subscriber) => subscriber.slow).length;
+    return {
+      reconnect: this.reconnects.stats(),
+      lostAcrossFaults,
+      slowClients:
+        slowClients === 0
+          ? null
+          : {
+              clients: slowClients,
+              connected: this.connectedSlow,
+              delivered: this.slowDelivery.delivered,
+              duplicated: this.slowDelivery.duplicated,
+              latencyMs: summarize(this.slowDelivery.latency),
+            },
+    };
+  }
+
   closeAll(): void {
     if (this.busyTimer) clearInterval(this.busyTimer);
+    this.slowReaders?.stop();
     this.workload?.close();
     for (const subscriber of this.subscribers) subscriber.client.close();
   }
 
-  subscriberOpened(_subscriber: Subscriber, connectNs: number): void {
+  subscriberOpened(subscriber: Subscriber, connectNs: number): void {
     this.connected++;
+    if (subscriber.slow) this.connectedSlow++;
     this.lastOpenNs = process.hrtime.bigint();
     recordNs(this.connectTimes, connectNs);
     this.checkSettled();
@@ -215,6 +260,21 @@ export class LoadGenerator implements SubscriberOwner {
 
   subscriberError(error: Error): void {
     this.countError(error);
+  }
+
+  subscriberDisconnected(nowNs: bigint): void {
+    this.reconnects.disconnected(nowNs);
+  }
+
+  subscriberReconnected(downNs: number, nowNs: bigint): void {
+    this.reconnects.reconnected(downNs, nowNs);
+  }
+
+  /** Starts the pause cycles once the ramp-up is over, so that connect times stay those of normal clients. */
+  private startSlowReaders(settings: SlowReaderSettings | undefined): void {
+    if (!settings || settings.fraction <= 0) return;
+    this.slowReaders = new SlowReaders(settings);
+    this.slowReaders.start(this.subscribers.filter((subscriber) => subscriber.slow).map((subscriber) => subscriber.client));
   }
 
   private async ramp(config: GeneratorConfig, onProgress: (connected: number, failed: number) => void): Promise<void> {

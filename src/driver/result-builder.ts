@@ -45,6 +45,9 @@ export function emptyResult(transport: TransportName, clientImplementation: stri
       cpuPercent: null,
       fanOutMs: null,
       rejected: 0,
+      backpressureDrops: 0,
+      backpressureCloses: 0,
+      acceptErrors: 0,
       subscribersAtEnd: null,
     },
     generator: {
@@ -62,7 +65,7 @@ export function emptyResult(transport: TransportName, clientImplementation: stri
 }
 
 export function fillConnect(result: TransportResult, connect: ConnectResult): void {
-  result.clients = { target: connect.target, connected: connect.connected, failed: connect.failed, errors: connect.errors };
+  result.clients = { ...result.clients, target: connect.target, connected: connect.connected, failed: connect.failed, errors: connect.errors };
   result.connectTimeMs = {
     p50: connect.connectTimeMs.p50,
     p99: connect.connectTimeMs.p99,
@@ -87,7 +90,11 @@ export function fillMeasure(
     result.generator.cpuPercent = round(cpuPercentBetween(before.generator, after.generator), 1);
     result.generator.rssPeakBytes = after.generator.rssPeakBytes;
   }
-  result.server.rejected = after.serverStats.counters.rejected;
+  const counters = after.serverStats.counters;
+  result.server.rejected = counters.rejected;
+  result.server.backpressureDrops = counters.backpressureDrops;
+  result.server.backpressureCloses = counters.backpressureCloses;
+  result.server.acceptErrors = counters.acceptErrors;
   result.generator.eventLoopDelayP99Ms = round(measure.eventLoopDelayP99Ms, 2);
   result.generator.eventLoopUtilization = round(measure.eventLoopUtilization, 3);
 

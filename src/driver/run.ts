@@ -26,7 +26,7 @@ export interface RunOptions extends RunHooks {
  * signal aborts.
  */
 export async function runBenchmark(settings: RunSettings, options: RunOptions = {}): Promise<Report> {
-  checkCapacity(settings.clients);
+  checkCapacity(settings.clients, undefined, settings.connectionsPerSourceAddress);
   checkTopology(settings);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,

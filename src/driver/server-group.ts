@@ -1,3 +1,4 @@
+import { addCounters, emptyCounters } from '../faults/fault-runner.js';
 import { randomUUID } from 'node:crypto';
 import type { ManagedChild } from '../child/child-process.js';
 import { DaemonGuard } from '../child/daemon.js';
@@ -50,6 +51,8 @@ export class ServerGroup {
   private guard: DaemonGuard | undefined;
   private exitListeners: ((description: string) => void)[] = [];
   private firstExit: string | undefined;
+  /** How the first instance that failed ended ("killed by SIGKILL"), without its name. */
+  exitReason: string | undefined;
   private stopping = false;
 
   private constructor(
@@ -204,10 +207,29 @@ export class ServerGroup {
       child.on('bus-failed', (failure: BusFailure) => {
         this.busFailure ??= failure;
       });
-      child.process.once('exit', () => this.exited(`${child.exitDescription ? `server ${index} ${child.exitDescription}` : `server ${index} exited`}`));
+      this.watchInstance(index, child);
     }
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  /**
+   * Replaces an instance with a new process on the same port (a restart
+   * fault). The old process was stopped on purpose, so its exit is not a
+   * failure; the new one is watched like the first.
+   */
+  adoptInstance(index: number, child: ManagedChild): void {
+    this.instances[index] = child;
+    this.watchInstance(index, child);
+  }
+
+  private watchInstance(index: number, child: ManagedChild): void {
+    child.process.once('exit', () => {
+      if (child.stopRequested) return;
+      this.exitReason ??= child.exitDescription ?? 'exited';
+      const label = this.settings.instances > 1 ? `server ${index}` : 'server';
+      this.exited(`${label} ${this.exitReason}`);
+    });
   }
 
   private exited(description: string): void {
@@ -233,7 +255,9 @@ function sumStats(all: ServerStats[]): ServerStats {
     connectionsAccepted: 0,
     openConnections: 0,
     heap: { heapUsedBytes: 0, youngGenerationBytes: 0 },
-    counters: {} as ServerStats['counters'],
+    counters: emptyCounters(),
+    sourceAddresses: 0,
+    externalBytes: 0,
   };
   for (const stats of all) {
     total.subscribers += stats.subscribers;
@@ -242,8 +266,10 @@ function sumStats(all: ServerStats[]): ServerStats {
     total.openConnections += stats.openConnections;
     total.heap.heapUsedBytes += stats.heap.heapUsedBytes;
     total.heap.youngGenerationBytes += stats.heap.youngGenerationBytes;
-    const counters = total.counters as unknown as Record<string, number>;
-    for (const [name, value] of Object.entries(stats.counters)) counters[name] = (counters[name] ?? 0) + value;
+    total.counters = addCounters(total.counters, stats.counters);
+    // Client source addresses can repeat across instances, so the largest count is the lower bound.
+    total.sourceAddresses = Math.max(total.sourceAddresses, stats.sourceAddresses);
+    total.externalBytes += stats.externalBytes;
   }
   return total;
 }

@@ -1,14 +1,18 @@
 import type { ManagedChild } from '../child/child-process.js';
 import { InterruptedError, RtbenchError } from '../errors.js';
-import { sampleProcess } from '../metrics/proc-stats.js';
+import { readDescriptorUsage, sampleProcess } from '../metrics/proc-stats.js';
 import type { Schedule } from '../server/schedule.js';
 import type { RunSettings } from '../scenarios/settings.js';
 import type { TransportResult } from '../report/types.js';
 import { findTransport } from '../transports/registry.js';
 import type { TransportName } from '../transports/types.js';
+import type { ServerStats } from '../server/reference-server.js';
 import { planInputFor, startLoad } from '../workloads/start-load.js';
 import { raceAbort, sleep } from './abortable.js';
 import { memoryPerConnection, sampleAfterGc, startGeneratorChild } from './children.js';
+import { collectFaults, createFaultRunner, faultGeneratorConfig } from './fault-hooks.js';
+import { sourceAddressesFor } from './source-addresses.js';
+import type { FaultRunner } from '../faults/fault-runner.js';
 import type { ConnectResult, DeliveryResult, GeneratorConfig, MeasureResult } from './load-generator.js';
 import { emptyResult, fillConnect, fillDelivery, fillMeasure, type WindowSnapshot } from './result-builder.js';
 import { ServerGroup } from './server-group.js';
@@ -34,11 +38,13 @@ export interface RunHooks {
 /** Messages and rate of the latency-floor probe: 40 messages at 20 per second, the first 5 discarded. */
 const FLOOR = { rate: 20, messages: 40, discard: 5 };
 
-interface Session {
+export interface Session {
   transport: TransportName;
   settings: RunSettings;
   hooks: RunHooks;
   signal: AbortSignal;
+  /** Aborts the run when a child process exits unexpectedly. */
+  childExit: AbortController;
   result: TransportResult;
   /** The reference-server instances, with their bus and proxy. */
   server?: ServerGroup;
@@ -47,6 +53,8 @@ interface Session {
   baseUrls: string[];
   /** Due time of the window's first message, once measuring started. */
   windowStartNs?: bigint;
+  /** Present when the run injects faults (--drop, --restart-at, --slow-clients). */
+  faults?: FaultRunner;
 }
 
 /**
@@ -65,12 +73,13 @@ export async function runTransport(transport: TransportName, settings: RunSettin
     settings,
     hooks,
     signal: AbortSignal.any(signals),
+    childExit,
     result: emptyResult(transport, implementationFor(transport, settings), settings.clients),
     baseUrls: [],
   };
 
   try {
-    await startChildren(session, childExit);
+    await startChildren(session);
     if (settings.floor) await measureFloor(session);
     await connectClients(session);
     await measureWindow(session);
@@ -79,6 +88,7 @@ export async function runTransport(transport: TransportName, settings: RunSettin
   } catch (error) {
     await recordFailure(session, error);
   } finally {
+    await session.faults?.stop();
     await session.generator?.stop();
     if (session.server) await finishTopology(session.server, session.result);
     await session.server?.stop();
@@ -93,7 +103,8 @@ function implementationFor(transport: TransportName, settings: RunSettings): str
   return transport === 'sse' && implementations.includes(settings.sseClient) ? settings.sseClient : implementations[0];
 }
 
-async function startChildren(session: Session, childExit: AbortController): Promise<void> {
+async function startChildren(session: Session): Promise<void> {
+  const { childExit } = session;
   session.result.phase = 'setup';
   session.hooks.onProgress?.({ transport: session.transport, phase: 'start' });
 
@@ -107,9 +118,12 @@ async function startChildren(session: Session, childExit: AbortController): Prom
   generator.process.once('exit', () =>
     childExit.abort(new RtbenchError('ERR_GENERATOR_EXITED', `${session.transport} load generator ${generator.exitDescription} during the run`)),
   );
-  generator.on('progress', (data: { connected: number; failed: number; target: number }) =>
-    session.hooks.onProgress?.({ transport: session.transport, phase: 'connect', ...data }),
-  );
+  generator.on('progress', (data: { connected: number; failed: number; target: number }) => {
+    // Kept so that a run interrupted during ramp-up reports how far it got.
+    session.result.clients.connected = data.connected;
+    session.result.clients.failed = data.failed;
+    session.hooks.onProgress?.({ transport: session.transport, phase: 'connect', ...data });
+  });
 }
 
 function generatorConfig(session: Session, clients: number): GeneratorConfig {
@@ -121,6 +135,8 @@ function generatorConfig(session: Session, clients: number): GeneratorConfig {
     clients,
     rampRate: session.settings.rampRate,
     connectTimeoutMs: session.settings.connectTimeoutSec * 1000,
+    localAddresses: sourceAddressesFor(session.settings, clients),
+    ...faultGeneratorConfig(session.settings),
     workload: planInputFor(session.settings),
     ...session.hooks.generatorOverrides,
   };
@@ -132,7 +148,7 @@ async function measureFloor(session: Session): Promise<void> {
   session.result.phase = 'floor';
   session.hooks.onProgress?.({ transport: session.transport, phase: 'floor' });
 
-  const config = { ...generatorConfig(session, 1), busyLoop: undefined, workload: undefined };
+  const config = { ...generatorConfig(session, 1), busyLoop: undefined, slowClients: undefined, workload: undefined };
   const connect = await raceAbort(generator.request<ConnectResult>('connect', config, config.connectTimeoutMs + 5000), signal);
   if (connect.connected !== 1) return;
 
@@ -166,17 +182,20 @@ async function connectClients(session: Session): Promise<void> {
   result.server.rssIdleBytes = serverIdle.process?.rssBytes ?? null;
   result.server.memoryPerConnectionBytes = memoryPerConnection(serverBase, serverIdle, connect.connected);
   result.generator.rssPerClientBytes = memoryPerConnection(generatorBase, generatorIdle, connect.connected);
+  result.clients.sourceAddresses = (await server.stats()).sourceAddresses;
+  result.server.descriptors = readDescriptorUsage(server.instances[0].pid);
   if (connect.connected === 0) {
     throw new RtbenchError('ERR_NO_CLIENTS', `no ${session.transport} client connected (errors: ${JSON.stringify(connect.errors)})`);
   }
 }
 
 async function measureWindow(session: Session): Promise<void> {
-  const { server, generator, signal } = requireChildren(session);
+  const { generator, signal } = requireChildren(session);
   const { result, settings, transport } = session;
 
-  const load = await startLoad(server, generator, settings);
+  const load = await startLoad({ request: (method, params, timeoutMs) => serverRequest(session, method, params, timeoutMs) }, generator, settings);
   result.messages.windowMessages = load.windowMessages;
+  if (load.broadcast) session.faults = createFaultRunner(session, load.broadcast.schedule, load.broadcast.window);
 
   result.phase = 'warmup';
   session.hooks.onProgress?.({ transport, phase: 'warmup', secondsLeft: settings.warmupSec });
@@ -185,12 +204,12 @@ async function measureWindow(session: Session): Promise<void> {
 
   result.phase = 'measure';
   await generator.request('start-measuring');
-  const before = await windowSnapshot(server, generator);
+  const before = await windowSnapshot(session);
   session.windowStartNs = windowStartNs;
   await countdown(session, 'measure', settings.durationSec);
 
   const measure = await generator.request<MeasureResult>('stop-measuring');
-  const after = await windowSnapshot(server, generator);
+  const after = await windowSnapshot(session);
   const wire = fillMeasure(result, measure, before, after, settings);
 
   result.phase = 'drain';
@@ -200,12 +219,26 @@ async function measureWindow(session: Session): Promise<void> {
   const { sendLag, fanOut } = await load.lagSummary();
   fillDelivery(result, delivery, sendLag, settings.durationSec, wire);
   result.server.fanOutMs = { p50: fanOut.p50, p99: fanOut.p99, max: fanOut.max };
-  result.server.subscribersAtEnd = (await server.stats()).subscribers;
+  const endStats = await serverRequest<ServerStats>(session, 'stats');
+  result.server.subscribersAtEnd = endStats.subscribers;
+  await collectFaults(session, generator, endStats);
 }
 
-async function windowSnapshot(server: ServerGroup, generator: ManagedChild): Promise<WindowSnapshot> {
-  const stats = await server.stats();
-  return { server: server.sample(), generator: sampleProcess(generator.pid), serverStats: stats };
+/** Sends a request to the server group, waiting for any fault (a restart) in progress to finish first. */
+export function serverRequest<Result>(session: Session, method: string, params: unknown = {}, timeoutMs?: number): Promise<Result> {
+  const group = requireChildren(session).server;
+  if (session.faults) return session.faults.withServer(() => group.request<Result>(method, params, timeoutMs));
+  return group.request<Result>(method, params, timeoutMs);
+}
+
+async function windowSnapshot(session: Session): Promise<WindowSnapshot> {
+  const { server, generator } = requireChildren(session);
+  const take = async (): Promise<WindowSnapshot> => {
+    const stats = await server.stats();
+    return { server: server.sample(), generator: sampleProcess(generator.pid), serverStats: stats };
+  };
+  const snapshot = await (session.faults?.withServer(take) ?? take());
+  return session.faults?.adjust(snapshot) ?? snapshot;
 }
 
 /** Sleeps through a phase in one-second steps, reporting the seconds left. */
@@ -233,8 +266,9 @@ async function recordFailure(session: Session, error: unknown): Promise<void> {
   result.status = interrupted ? 'interrupted' : 'failed';
   const { code, message } = error as { code?: string; message?: string };
   result.error = { code: code ?? 'ERR_RUN', message: message ?? String(error) };
-  if (session.server?.exitDescription) result.server.exit = session.server.exitDescription;
+  if (session.server?.exitReason) result.server.exit = session.server.exitReason;
 
+  await session.faults?.stop();
   await session.server?.request('stop-publishing', {}, 2000).catch(() => undefined);
   await session.server?.request('stop-workload', {}, 2000).catch(() => undefined);
   const generator = session.generator;
@@ -245,6 +279,8 @@ async function recordFailure(session: Session, error: unknown): Promise<void> {
     const measuredSec = Math.min(session.settings.durationSec, elapsedSec);
     result.messages.windowMessages = Math.min(result.messages.windowMessages, Math.floor(measuredSec * session.settings.rate));
     fillDelivery(result, delivery, null, measuredSec, null);
+    const stats = session.server && !session.server.exitDescription ? await session.server.request<ServerStats>('stats', {}, 2000).catch(() => undefined) : undefined;
+    await collectFaults(session, generator, stats);
   } catch {
     // The generator died too: the result keeps the figures measured before.
   }

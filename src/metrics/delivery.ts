@@ -26,6 +26,26 @@ export class SequenceTracker {
     return 'duplicate';
   }
 
+  /** The highest sequence number received; -1 before the first. */
+  get highestSeq(): number {
+    return this.highest;
+  }
+
+  /**
+   * How many of the sequence numbers first..last never arrived. A gap too
+   * wide to remember counts whole, because a late arrival from it cannot be
+   * told from a duplicate.
+   */
+  countMissing(first: number, last: number): number {
+    if (last < first) return 0;
+    if (last - first + 1 > MAX_REMEMBERED_GAP) return last - first + 1;
+    let missing = 0;
+    for (let seq = first; seq <= last; seq++) {
+      if (this.missing?.has(seq)) missing++;
+    }
+    return missing;
+  }
+
   private rememberGap(first: number, last: number): void {
     if (last - first + 1 > MAX_REMEMBERED_GAP) return;
     this.missing ??= new Set();

@@ -1,4 +1,4 @@
-import { getHeapSpaceStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 /** V8 heap figures that explain a process's RSS after a forced garbage collection. */
 export interface HeapSample {
@@ -16,7 +16,9 @@ export function sampleHeap(): HeapSample {
   for (const space of getHeapSpaceStatistics()) {
     if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') young += space.physical_space_size;
   }
-  return { heapUsedBytes: process.memoryUsage().heapUsed, youngGenerationBytes: young };
+  // Not process.memoryUsage(): it also reads the RSS from /proc/self/stat,
+  // which fails with EMFILE once the process uses all its descriptors.
+  return { heapUsedBytes: getHeapStatistics().used_heap_size, youngGenerationBytes: young };
 }
 
 /** Runs a full garbage collection twice (one pass can leave objects that weak references kept). Needs --expose-gc. */

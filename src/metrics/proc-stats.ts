@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * Memory and CPU of one process, read from /proc so that the figure belongs
@@ -63,14 +63,23 @@ export function cpuPercentBetween(first: ProcessSample, second: ProcessSample): 
 
 /** The soft limit on open file descriptors of this process, from /proc/self/limits. */
 export function readOpenFilesLimit(): number | undefined {
+  return readOpenFilesLimits()?.soft;
+}
+
+/** Reads the soft and hard limits on open file descriptors of this process (RLIMIT_NOFILE) from /proc/self/limits. */
+export function readOpenFilesLimits(): { soft: number; hard: number } | undefined {
   try {
     const limits = readFileSync('/proc/self/limits', 'utf8');
-    const match = /^Max open files\s+(\d+|unlimited)/m.exec(limits);
+    const match = /^Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/m.exec(limits);
     if (!match) return undefined;
-    return match[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(match[1]);
+    return { soft: parseLimit(match[1]), hard: parseLimit(match[2]) };
   } catch {
     return undefined;
   }
+}
+
+function parseLimit(text: string): number {
+  return text === 'unlimited' ? Number.POSITIVE_INFINITY : Number(text);
 }
 
 /** The ephemeral port range [low, high] from net.ipv4.ip_local_port_range. */
@@ -80,6 +89,18 @@ export function readEphemeralPortRange(): [number, number] | undefined {
     const [low, high] = text.split(/\s+/).map(Number);
     if (!Number.isInteger(low) || !Number.isInteger(high)) return undefined;
     return [low, high];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Counts the open descriptors of a process and reads its soft limit, from /proc/<pid>/fd and /proc/<pid>/limits. */
+export function readDescriptorUsage(pid: number): { open: number; limit: number } | undefined {
+  try {
+    const open = readdirSync(`/proc/${pid}/fd`).length;
+    const match = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+    if (!match) return undefined;
+    return { open, limit: parseLimit(match[1]) };
   } catch {
     return undefined;
   }

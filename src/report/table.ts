@@ -1,4 +1,6 @@
 import Table from 'cli-table3';
+import { describeResourceErrors } from '../driver/resource-errors.js';
+import { faultSections } from '../faults/table-rows.js';
 import type { Report, Spread, TransportResult } from './types.js';
 import {
   formatBytes,
@@ -115,8 +117,8 @@ export function renderComparisonTable(report: Report, options: TableOptions): st
     style: { head: options.color ? ['cyan'] : [], border: [], compact: true },
   });
 
-  const sections = results.some((result) => result.topology) ? [...SECTIONS, { title: TOPOLOGY_TITLE, rows: TOPOLOGY_ROWS }] : SECTIONS;
-  for (const section of sections) {
+  const topologySections = results.some((result) => result.topology) ? [{ title: TOPOLOGY_TITLE, rows: TOPOLOGY_ROWS }] : [];
+  for (const section of [...SECTIONS, ...topologySections, ...faultSections(results)]) {
     table.push([{ colSpan: results.length + 1, content: paint(section.title, 'bold', options.color) }]);
     for (const row of section.rows) {
       table.push([`  ${row.label}`, ...results.map((result) => cellWithSpread(result, row))]);
@@ -153,6 +155,29 @@ export function renderWarnings(report: Report, options: TableOptions): string[] 
     if (result.clients.failed > 0) {
       lines.push(paint(`warning: ${result.transport}: ${result.clients.failed} clients failed to connect (${describeErrors(result.clients.errors)})`, 'yellow', options.color));
     }
+    lines.push(...limitWarnings(result).map((line) => paint(`warning: ${result.transport}: ${line}`, 'yellow', options.color)));
+  }
+  return lines;
+}
+
+/** Open descriptors this close to the limit mean the server ran out: libuv keeps one in reserve and closes new connections. */
+const DESCRIPTOR_SLACK = 4;
+
+/** Limits of the machine that the run hit, and server backpressure that no injected fault explains. */
+function limitWarnings(result: TransportResult): string[] {
+  const lines = describeResourceErrors(result.clients.errors);
+  const { backpressureDrops, backpressureCloses, acceptErrors, descriptors } = result.server;
+  if (acceptErrors > 0) {
+    lines.push(`the server failed to accept ${acceptErrors} connections (usually EMFILE: its file-descriptor limit, ulimit -n); these are limits of this machine, not of the transport`);
+  }
+  if (descriptors && descriptors.open >= descriptors.limit - DESCRIPTOR_SLACK) {
+    lines.push(
+      `the server held ${descriptors.open} of its ${descriptors.limit} file descriptors (ulimit -n) after the ramp-up, so connections beyond them were reset: ` +
+        'raise the limit with "ulimit -n" before starting rtbench, or lower --clients; this is a limit of this machine, not of the transport',
+    );
+  }
+  if (!result.faults && backpressureDrops + backpressureCloses > 0) {
+    lines.push(`the server dropped ${backpressureDrops} messages and closed ${backpressureCloses} subscribers whose send buffer was full: some clients did not keep up`);
   }
   return lines;
 }

@@ -1,3 +1,4 @@
+import type { FaultResult } from '../faults/types.js';
 import type { CapacityReport } from '../capacity/types.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { RunSettings } from '../scenarios/settings.js';
@@ -27,7 +28,14 @@ export interface TransportResult {
   error?: { code: string; message: string };
   /** Phase reached: setup, connect, measure, drain, done. */
   phase: string;
-  clients: { target: number; connected: number; failed: number; errors: Record<string, number> };
+  clients: {
+    target: number;
+    connected: number;
+    failed: number;
+    errors: Record<string, number>;
+    /** Loopback source addresses the server saw the clients come from; more than one beyond --connections-per-address. */
+    sourceAddresses?: number;
+  };
   connectTimeMs: { p50: number; p99: number; max: number; allConnected: number };
   /** Publish-to-receive latency from the intended publish time, ms, over `latencyMs.count` deliveries. */
   latencyMs: LatencySummary;
@@ -58,7 +66,16 @@ export interface TransportResult {
     /** Time the server's loop spends handing one message to every subscriber's socket, ms. */
     fanOutMs: { p50: number; p99: number; max: number } | null;
     rejected: number;
+    /** Messages not sent to subscribers whose send buffer was above the limit. */
+    backpressureDrops: number;
+    /** Subscribers closed because their send buffer was above the limit. */
+    backpressureCloses: number;
+    /** Connections that accept() failed on, for example with EMFILE. */
+    acceptErrors: number;
+    /** Descriptors the server held after the ramp-up, and its limit (ulimit -n). */
+    descriptors?: { open: number; limit: number };
     subscribersAtEnd: number | null;
+    /** Exit reason of a server process that ended during the run, for example "killed by SIGKILL". */
     exit?: string;
   };
   generator: {
@@ -72,6 +89,8 @@ export interface TransportResult {
   };
   /** HdrHistogram of latencies in microseconds, compressed base64. */
   histogram: string;
+  /** Reconnects, loss and server counters under injected faults; present only when a fault was injected. */
+  faults?: FaultResult;
   durationMs: number;
   /** Present when the result is the median of several runs. */
   spread?: Record<string, Spread>;

@@ -33,6 +33,7 @@ const NOT_WORKLOAD: ReadonlySet<string> = new Set<keyof RunSettings>([
   'maxGeneratorLagMs',
   'maxGeneratorCpuPercent',
   'maxGeneratorUtilization',
+  'connectionsPerSourceAddress',
   // Where Redis runs and whether the single-instance comparison runs too
   // change how the topology is set up or reported, not the load.
   'redisUrl',

@@ -1,3 +1,5 @@
+import type { FaultSettings } from '../faults/settings.js';
+import type { BackpressurePolicy } from '../server/limits.js';
 import type { TransportName } from '../transports/types.js';
 import { DEFAULT_TOPOLOGY, type TopologySettings } from './topology.js';
 import { DASHBOARD, type WorkloadSettings } from '../workloads/types.js';
@@ -45,6 +47,16 @@ export interface RunSettings extends TopologySettings {
   heartbeatMs: number;
   holdMs: number;
   historySize: number;
+  // The settings below are absent unless set, so that the scenario hash of
+  // a run without them stays that of reports made before they existed.
+  /** Faults injected into every transport: dropped connections, a server restart, slow clients. Absent: none. */
+  faults?: FaultSettings;
+  /** Bytes a subscriber may have waiting in the server's user-space send buffer before the backpressure policy applies. Absent: 1 MiB. */
+  sendBufferLimitBytes?: number;
+  /** Absent: drop. */
+  backpressurePolicy?: BackpressurePolicy;
+  /** Connections from one loopback source address before clients spread over 127.0.0.x. Absent: the ephemeral port range minus 1,000. */
+  connectionsPerSourceAddress?: number;
 }
 
 export const DEFAULT_SETTINGS: RunSettings = {

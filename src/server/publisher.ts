@@ -23,6 +23,14 @@ export type PublishOutlet = (message: StoredMessage, sentNs: bigint) => void;
 const TIMER_SLACK_NS = 1_000_000n;
 
 /**
+ * Maximum time the publisher keeps the event loop before it lets I/O run. Above
+ * 1,000 messages per second every next message is due within the timer
+ * slack, so without this bound the loop would spin through the whole
+ * schedule and no socket would be written until it ended.
+ */
+const MAX_BURST_NS = 2_000_000n;
+
+/**
  * The one publisher every reference server shares. It keeps a fixed
  * schedule, serializes each message once, stores it in the history and hands
  * it to the transport's fan-out. When the event loop stalls, every message
@@ -98,6 +106,22 @@ export class Publisher {
     return this.schedule;
   }
 
+  /**
+   * Continues a schedule that another process started, as a restarted
+   * server does: from the first message due now. The messages due while no
+   * server ran are never published, because an in-memory history does not
+   * survive a restart, and clients count them as lost.
+   */
+  resume(schedule: Schedule): void {
+    this.stop();
+    const elapsedNs = Number(process.hrtime.bigint() - BigInt(schedule.startNs));
+    const dueSoFar = Math.max(0, Math.ceil((elapsedNs * schedule.rate) / 1e9 - 1e-9));
+    this.nextSeq = schedule.firstSeq + dueSoFar;
+    this.schedule = schedule;
+    this.stallDone = true;
+    this.tick();
+  }
+
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -132,7 +156,8 @@ export class Publisher {
 
     const holdNs = BigInt(Math.round(this.options.injectDelayMs * 1e6));
     let now = process.hrtime.bigint();
-    while (this.schedule === schedule && !this.isFinished(schedule)) {
+    const burstEndNs = now + MAX_BURST_NS;
+    while (this.schedule === schedule && !this.isFinished(schedule) && now < burstEndNs) {
       const sendAt = dueNs(schedule, this.nextSeq) + holdNs;
       if (sendAt > now + TIMER_SLACK_NS) break;
       while (now < sendAt) now = process.hrtime.bigint();

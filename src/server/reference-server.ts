@@ -1,10 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { getHeapStatistics } from 'node:v8';
 import type { Duplex } from 'node:stream';
 import { PortInUseError, RtbenchError } from '../errors.js';
+import { echo, rejectRequest, rejectSocket } from '../transports/http-reply.js';
 import { findTransport } from '../transports/registry.js';
 import { routePath } from '../transports/route.js';
 import type { ServerCounters, ServerSettings, TransportName, TransportServer } from '../transports/types.js';
+import { HttpGuard } from './http-guard.js';
+import { DEFAULT_SERVER_LIMITS, effectiveMaxConnections } from './limits.js';
 import { spinMicroseconds } from './inject-cost.js';
 import { handlePublish, PUBLISH_PATH } from './publish-route.js';
 import { Publisher, type PublisherOptions } from './publisher.js';
@@ -40,6 +44,7 @@ export const DEFAULT_SERVER_SETTINGS = {
   historySize: 4096,
   payloadBytes: 256,
   injectDelayMs: 0,
+  ...DEFAULT_SERVER_LIMITS,
   injectCostUs: 0,
 } as const;
 
@@ -50,7 +55,11 @@ export interface ServerStats {
   bytesWritten: number;
   connectionsAccepted: number;
   openConnections: number;
+  /** Distinct remote addresses among the open connections: more than one when clients spread over 127.0.0.x. */
+  sourceAddresses: number;
   heap: HeapSample;
+  /** Memory of Buffers and other objects outside the V8 heap: where queued socket writes live. */
+  externalBytes: number;
   counters: ServerCounters;
 }
 
@@ -59,8 +68,17 @@ export class ReferenceServer {
   readonly publisher: Publisher;
   /** Topics and rooms, next to the publisher's broadcast stream. */
   readonly streams: StreamHub;
-  readonly counters: ServerCounters = { rejected: 0, pollsAnswered: 0, deadPeersClosed: 0 };
+  readonly counters: ServerCounters = {
+    rejected: 0,
+    pollsAnswered: 0,
+    deadPeersClosed: 0,
+    rejections: {},
+    backpressureDrops: 0,
+    backpressureCloses: 0,
+    acceptErrors: 0,
+  };
   private readonly http: Server;
+  private readonly guard: HttpGuard;
   private readonly transportServer: TransportServer;
   private readonly sockets = new Set<Socket>();
   private closedSocketBytes = 0;
@@ -69,13 +87,18 @@ export class ReferenceServer {
 
   private constructor(readonly options: ReferenceServerOptions) {
     this.publisher = new Publisher(options);
+    this.guard = new HttpGuard(this.counters, options, effectiveMaxConnections(options));
     this.http = createServer({
       // Slow or half-open clients must not hold a socket forever (slowloris).
-      headersTimeout: 10_000,
-      requestTimeout: 60_000,
+      // The timeouts are enforced when node:http checks its connections,
+      // every 30 s by default; checking more often keeps them close to
+      // their values.
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(5_000, Math.max(100, options.headersTimeoutMs / 2)),
       // Long-poll clients re-poll on the same connection; keep it open between polls.
       keepAliveTimeout: options.holdMs + 5_000,
-      maxHeaderSize: 16 * 1024,
+      maxHeaderSize: options.maxHeaderBytes,
     });
     this.streams = new StreamHub(options.historySize);
     // Registered before the transport's fan-out, so every subscriber waits for the whole cost.
@@ -90,7 +113,7 @@ export class ReferenceServer {
     this.http.on('connection', (socket: Socket) => this.trackSocket(socket));
     this.http.on('request', (request, response) => this.route(request, response));
     this.http.on('upgrade', (request, socket, head) => this.routeUpgrade(request, socket, head));
-    this.http.on('clientError', (_error, socket) => this.rejectMalformed(socket));
+    this.http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => this.guard.handleClientError(error, socket));
   }
 
   static async start(options: ReferenceServerOptions): Promise<ReferenceServer> {
@@ -109,14 +132,20 @@ export class ReferenceServer {
 
   stats(): ServerStats {
     let liveBytes = 0;
-    for (const socket of this.sockets) liveBytes += socket.bytesWritten;
+    const addresses = new Set<string | undefined>();
+    for (const socket of this.sockets) {
+      liveBytes += socket.bytesWritten;
+      addresses.add(socket.remoteAddress);
+    }
     return {
       subscribers: this.transportServer.subscriberCount(),
       bytesWritten: this.closedSocketBytes + liveBytes,
       connectionsAccepted: this.connectionsAccepted,
       openConnections: this.sockets.size,
+      sourceAddresses: addresses.size,
       heap: sampleHeap(),
-      counters: { ...this.counters },
+      externalBytes: getHeapStatistics().external_memory,
+      counters: { ...this.counters, rejections: { ...this.counters.rejections } },
     };
   }
 
@@ -148,6 +177,8 @@ export class ReferenceServer {
       this.http.listen({ host, port, backlog }, () => {
         const address = this.http.address();
         this.listeningPort = typeof address === 'object' && address ? address.port : port;
+        // Without a listener, an accept() error such as EMFILE would end the process.
+        this.http.on('error', () => this.guard.handleServerError());
         resolve();
       });
     });
@@ -155,6 +186,7 @@ export class ReferenceServer {
 
   private trackSocket(socket: Socket): void {
     this.connectionsAccepted++;
+    this.guard.noteConnection(socket, this.sockets.size);
     this.sockets.add(socket);
     socket.once('close', () => {
       this.sockets.delete(socket);
@@ -168,27 +200,19 @@ export class ReferenceServer {
   }
 
   private route(request: IncomingMessage, response: ServerResponse): void {
+    if (!this.guard.checkRequest(request, response)) return;
     // startsWith first: every long poll passes here, and routePath allocates a string.
     if (request.url?.startsWith(PUBLISH_PATH) && routePath(request) === PUBLISH_PATH) {
       handlePublish(request, response, this.streams, this.counters, this.options.maxPayloadBytes);
       return;
     }
     if (this.transportServer.handleRequest(request, response)) return;
-    this.counters.rejected++;
-    response.writeHead(404, { 'Content-Type': 'text/plain' });
-    response.end(`no route ${request.method} ${(request.url ?? '').slice(0, 256)} on this ${this.options.transport} server\n`);
+    rejectRequest(this.counters, response, 404, 'unknown-route', `no route ${request.method} ${echo(request.url ?? '')} on this ${this.options.transport} server`);
   }
 
   private routeUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!this.guard.checkUpgrade(request, socket)) return;
     if (this.transportServer.handleUpgrade?.(request, socket, head)) return;
-    this.counters.rejected++;
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-  }
-
-  /** Rejects a request that HTTP parsing failed on (oversized header, bad syntax) with 400. */
-  private rejectMalformed(socket: Duplex): void {
-    this.counters.rejected++;
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+    rejectSocket(this.counters, socket, 404, 'unknown-route');
   }
 }

@@ -4,10 +4,11 @@
  * server's alone. The options arrive as JSON in argv[2].
  */
 import { emitToParent, serveParentRequests } from '../child/ipc.js';
+import { reportUncaughtExceptions } from '../child/crash-report.js';
 import { ignoreTerminalInterrupt } from '../child/ignore-terminal-signals.js';
 import { RedisBus, type RedisBusOptions } from '../bus/redis-bus.js';
 import { collectGarbage } from '../metrics/heap.js';
-import type { SeqRange } from './schedule.js';
+import type { Schedule, SeqRange } from './schedule.js';
 import { ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
 import { ServerWorkload, type StartWorkloadRequest } from './workload-server.js';
 
@@ -18,6 +19,7 @@ export interface ServerProcessOptions extends ReferenceServerOptions {
 
 async function main(): Promise<void> {
   ignoreTerminalInterrupt();
+  reportUncaughtExceptions();
   const options = JSON.parse(process.argv[2] ?? '{}') as ServerProcessOptions;
   const server = await ReferenceServer.start(options);
   const bus = options.bus ? await attachBus(server, options.bus) : undefined;
@@ -32,7 +34,13 @@ async function main(): Promise<void> {
   serveParentRequests(
     {
       publish: (params: { rate: number; count?: number }) => server.publisher.start(params.rate, params.count),
+      'resume-publishing': (schedule: Schedule) => server.publisher.resume(schedule),
       'stop-publishing': () => server.publisher.stop(),
+      'drop-connections': (params: { fraction: number }) => {
+        // Read the clock first: clients may see the first sockets close before the last is destroyed.
+        const atNs = String(process.hrtime.bigint());
+        return { dropped: server.dropConnections(params.fraction), atNs };
+      },
       'set-lag-window': (range: SeqRange) => {
         server.publisher.setLagWindow(range);
         bus?.setWindow(range);

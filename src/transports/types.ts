@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ServerLimits } from '../server/limits.js';
 import type { Publisher } from '../server/publisher.js';
 import type { StreamHub } from '../server/streams.js';
 import type { WireMessage } from './message.js';
@@ -8,7 +9,7 @@ import type { StreamSubscription } from './stream-route.js';
 export type TransportName = 'long-polling' | 'sse' | 'websocket';
 
 /** Limits and intervals a reference server applies; each transport reads the ones it needs. */
-export interface ServerSettings {
+export interface ServerSettings extends ServerLimits {
   /** SSE heartbeat comment interval and WebSocket ping interval, ms. */
   heartbeatMs: number;
   /** How long a long-poll request is held before a 204, ms. */
@@ -25,6 +26,20 @@ export interface ServerCounters {
   pollsAnswered: number;
   /** Subscribers closed by the heartbeat for not answering. */
   deadPeersClosed: number;
+  /** `rejected`, by reason: the status or close code and what was wrong. */
+  rejections: Record<string, number>;
+  /** Messages not sent to a subscriber because its send buffer was above the limit. */
+  backpressureDrops: number;
+  /** Subscribers closed because their send buffer was above the limit. */
+  backpressureCloses: number;
+  /** Connections that accept() failed on, for example with EMFILE. */
+  acceptErrors: number;
+}
+
+/** Counts one rejected request or connection, in the total and under its reason. */
+export function countRejection(counters: ServerCounters, reason: string): void {
+  counters.rejected++;
+  counters.rejections[reason] = (counters.rejections[reason] ?? 0) + 1;
 }
 
 export interface ServerContext {
@@ -56,6 +71,10 @@ export interface ClientEvents {
   onMessage(message: WireMessage, receivedNs: bigint): void;
   /** A connection-level failure; the client may retry on its own. */
   onError(error: Error): void;
+  /** The open subscription was lost and the client is about to retry. Repeats before a reconnect are ignored. */
+  onDisconnect(): void;
+  /** The subscription is established again after onDisconnect. */
+  onReconnect(): void;
 }
 
 export interface ClientOptions {
@@ -66,6 +85,8 @@ export interface ClientOptions {
   localAddress?: string;
   /** Which client implementation to use, one of the transport's `clientImplementations`; the first by default. */
   implementation?: string;
+  /** WebSocket only: after a reconnect, ask the server to replay from the last sequence number received. */
+  resume?: boolean;
   /** The topic or room to subscribe to; the broadcast stream when undefined. */
   stream?: StreamSubscription;
 }
@@ -79,6 +100,13 @@ export interface SimulatedClient {
   bytesReceived(): number;
   /** HTTP requests sent (one per long poll); 1 per connection for streaming transports. */
   requestsSent(): number;
+  /**
+   * Stops reading from the socket, so the kernel buffers fill and the
+   * server sees backpressure. Absent when the implementation cannot pause.
+   */
+  pauseReading?(): void;
+  resumeReading?(): void;
+
   /**
    * Sends a message upstream over the client's own connection; only
    * transports with a client-to-server channel (WebSocket) have it. The

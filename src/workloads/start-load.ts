@@ -1,7 +1,7 @@
 import type { ManagedChild } from '../child/child-process.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { RunSettings } from '../scenarios/settings.js';
-import { rangeSize, seqRangeForWindow, type Schedule } from '../server/schedule.js';
+import { rangeSize, seqRangeForWindow, type Schedule, type SeqRange } from '../server/schedule.js';
 import type { StartWorkloadRequest } from '../server/workload-server.js';
 import type { GeneratorWorkloadStart } from './generator-workload.js';
 import { usesStreams } from './plan.js';
@@ -31,6 +31,8 @@ export interface StartedLoad {
   stop(): Promise<void>;
   /** How late the server sent the window's messages, and how long each fan-out took. */
   lagSummary(): Promise<LagSummary>;
+  /** The broadcast schedule and its window; undefined for topics and rooms. */
+  broadcast?: { schedule: Schedule; window: SeqRange };
 }
 
 /** Returns the workload's plan input, or undefined for the broadcast (dashboard) workload. */
@@ -62,6 +64,7 @@ async function startBroadcast(server: ServerRequester, generator: ManagedChild, 
       await server.request('stop-publishing');
     },
     lagSummary: () => server.request<LagSummary>('lag-summary'),
+    broadcast: { schedule, window },
   };
 }
 

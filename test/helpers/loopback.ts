@@ -1,5 +1,6 @@
-import { LoadGenerator, type DeliveryResult } from '../../src/driver/load-generator.js';
-import { DEFAULT_SERVER_SETTINGS, ReferenceServer, type ReferenceServerOptions } from '../../src/server/reference-server.js';
+import { LoadGenerator, type DeliveryResult, type GeneratorConfig } from '../../src/driver/load-generator.js';
+import type { GeneratorFaultStats } from '../../src/faults/types.js';
+import { DEFAULT_SERVER_SETTINGS, ReferenceServer, type ReferenceServerOptions, type ServerStats } from '../../src/server/reference-server.js';
 import type { TransportName } from '../../src/transports/types.js';
 
 /** Starts a reference server in this process on a free loopback port. */
@@ -20,6 +21,9 @@ export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Pro
 export interface DeliveryRun {
   connected: number;
   delivery: DeliveryResult;
+  faults: GeneratorFaultStats;
+  /** The server's figures after the last message, before anything closed. */
+  serverStats: ServerStats;
 }
 
 export interface DeliveryOptions {
@@ -32,6 +36,8 @@ export interface DeliveryOptions {
   /** Runs while messages flow, with the server and generator, before the final wait. */
   during?: (server: ReferenceServer, generator: LoadGenerator) => Promise<void>;
   implementation?: string;
+  /** Further generator settings, for example wsResume or slowClients. */
+  generator?: Partial<GeneratorConfig>;
   /** How long to wait for every message after the last is due, ms. */
   settleMs?: number;
 }
@@ -46,7 +52,15 @@ export async function runDelivery(transport: TransportName, options: DeliveryOpt
   const generator = new LoadGenerator();
   try {
     const connect = await generator.connect(
-      { transport, implementation: options.implementation, baseUrl: server.url, clients: options.clients, rampRate: 10_000, connectTimeoutMs: 10_000 },
+      {
+        transport,
+        implementation: options.implementation,
+        baseUrl: server.url,
+        clients: options.clients,
+        rampRate: 10_000,
+        connectTimeoutMs: 10_000,
+        ...options.generator,
+      },
       () => undefined,
     );
     const schedule = server.publisher.start(options.rate, options.count);
@@ -58,7 +72,7 @@ export async function runDelivery(transport: TransportName, options: DeliveryOpt
     await waitFor(() => generator.delivery.delivered + generator.delivery.duplicated >= expected, runMs + (options.settleMs ?? 5000));
     // A short grace period, so that duplicates arriving after the last expected message are counted too.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    return { connected: connect.connected, delivery: generator.collect() };
+    return { connected: connect.connected, delivery: generator.collect(), faults: generator.faultStats(), serverStats: server.stats() };
   } finally {
     generator.closeAll();
     await server.close();

@@ -10,14 +10,18 @@ import { DEFAULT_SETTINGS, type RunSettings } from '../../scenarios/settings.js'
 import { TRANSPORT_NAMES } from '../../transports/registry.js';
 import { ExitCode, EXIT_CODE_HELP, type ExitCodeValue } from '../exit-codes.js';
 import { colorEnabled, progressEnabled, type CliIo } from '../io.js';
+import { addFaultOptions, faultRunSettings, type FaultFlags } from '../fault-options.js';
 import { integerInRange, numberInRange, oneOf, transportList } from '../option-parsers.js';
+import { NO_FAULTS, validateFaultTarget, validateFaultTimes } from '../../faults/settings.js';
+import { isScaledOut } from '../../scenarios/topology.js';
+import { usesStreams } from '../../workloads/plan.js';
 import { ProgressLine } from '../progress.js';
 import { addScaleOutOptions, topologyFromFlags, type ScaleOutFlags } from '../scale-out-options.js';
 import { checkTopology } from '../../driver/topology-checks.js';
 import { resolve } from 'node:path';
 import { evaluateGates, gateExitCode, gateOptions, prepareGates, publishGates, type GateFlags } from '../gates.js';
 
-export interface RunFlags extends GateFlags, ScaleOutFlags {
+export interface RunFlags extends GateFlags, FaultFlags, ScaleOutFlags {
   transports: RunSettings['transports'];
   clients: number;
   rate: number;
@@ -71,6 +75,7 @@ export function runCommand(io: CliIo, argv: readonly string[], setExitCode: (cod
       setExitCode(await executeRun(io, flags, ['rtbench', ...argv], command, scenario));
     });
   for (const option of gateOptions()) command.addOption(option);
+  addFaultOptions(command);
   return addScaleOutOptions(command);
 }
 
@@ -94,13 +99,16 @@ export function toSettings(flags: RunFlags): RunSettings {
     injectCostUs: flags.injectCostUs,
     floor: flags.floor,
     heartbeatMs: flags.heartbeatMs,
+    ...faultRunSettings(flags),
     ...topologyFromFlags(flags),
   };
 }
 
 async function executeRun(io: CliIo, flags: RunFlags, command: string[], parsed: Command, scenarioArgument: string | undefined): Promise<ExitCodeValue> {
   const { settings, scenario } = resolveScenarioSettings(scenarioArgument, io.cwd, toSettings(flags), parsed);
-  checkCapacity(settings.clients);
+  validateFaultTimes(settings.faults ?? NO_FAULTS, settings.warmupSec, settings.durationSec);
+  validateFaultTarget(settings.faults ?? NO_FAULTS, isScaledOut(settings), usesStreams(settings.workload));
+  checkCapacity(settings.clients, undefined, settings.connectionsPerSourceAddress);
   checkTopology(settings, io.env.PATH);
   const gates = await prepareGates(io, flags, settings);
 

@@ -1,10 +1,11 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { BACKPRESSURE_POLICIES, type BackpressurePolicy } from '../../server/limits.js';
 import { DEFAULT_SERVER_SETTINGS, ReferenceServer } from '../../server/reference-server.js';
 import { findTransport, TRANSPORT_NAMES } from '../../transports/registry.js';
 import { InvalidOptionError } from '../../errors.js';
 import { EXIT_CODE_HELP, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import { integerInRange, numberInRange } from '../option-parsers.js';
+import { integerInRange, numberInRange, oneOf } from '../option-parsers.js';
 import { SSE_PATH } from '../../transports/sse/server.js';
 import { POLL_PATH } from '../../transports/long-polling/server.js';
 import { WEBSOCKET_PATH } from '../../transports/websocket/server.js';
@@ -18,6 +19,16 @@ interface ServeFlags {
   injectCostUs: number;
   heartbeatMs: number;
   holdMs: number;
+  allowedOrigins?: string[];
+  maxConnections: number;
+  sendBufferLimit: number;
+  onBackpressure: BackpressurePolicy;
+}
+
+function originList(value: string): string[] {
+  const origins = value.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0);
+  if (origins.length === 0) throw new InvalidArgumentError('expected a comma-separated list of origins, for example https://app.example');
+  return origins;
 }
 
 const ROUTES: Record<string, string> = { 'long-polling': `${POLL_PATH}?cursor=-1`, sse: SSE_PATH, websocket: WEBSOCKET_PATH };
@@ -36,6 +47,10 @@ export function serveCommand(io: CliIo, setExitCode: (code: ExitCodeValue) => vo
     .addOption(new Option('--inject-cost-us <us>', 'busy-wait this long per message and subscriber before each fan-out (calibration), in µs').argParser(numberInRange(0, 1_000_000)).default(0))
     .addOption(new Option('--heartbeat-ms <ms>', 'SSE heartbeat and WebSocket ping interval, in ms').argParser(integerInRange(100, 3_600_000)).default(DEFAULT_SERVER_SETTINGS.heartbeatMs))
     .addOption(new Option('--hold-ms <ms>', 'long-poll hold timeout before a 204, in ms').argParser(integerInRange(100, 3_600_000)).default(DEFAULT_SERVER_SETTINGS.holdMs))
+    .addOption(new Option('--allowed-origins <list>', 'comma-separated Origins that may open WebSocket and SSE subscriptions; others get 403 (default: any)').argParser(originList))
+    .addOption(new Option('--max-connections <count>', 'open connections beyond this get 503; 0 stays just below the descriptor limit').argParser(integerInRange(0, 10_000_000)).default(0))
+    .addOption(new Option('--send-buffer-limit <bytes>', 'bytes a subscriber may have waiting in the server beyond the kernel buffer before --on-backpressure applies, in bytes').argParser(integerInRange(1024, 1_073_741_824)).default(DEFAULT_SERVER_SETTINGS.sendBufferLimitBytes))
+    .addOption(new Option('--on-backpressure <policy>', 'what the server does with a subscriber above the send-buffer limit: drop its messages or close it').argParser(oneOf(BACKPRESSURE_POLICIES)).default(DEFAULT_SERVER_SETTINGS.backpressurePolicy))
     .addHelpText('after', `\n${EXIT_CODE_HELP}`)
     .action(async (transportName: string, flags: ServeFlags) => {
       setExitCode(await serve(io, transportName, flags));
@@ -60,6 +75,10 @@ async function serve(io: CliIo, transportName: string, flags: ServeFlags): Promi
     injectCostUs: flags.injectCostUs,
     heartbeatMs: flags.heartbeatMs,
     holdMs: flags.holdMs,
+    allowedOrigins: flags.allowedOrigins ?? null,
+    maxConnections: flags.maxConnections,
+    sendBufferLimitBytes: flags.sendBufferLimit,
+    backpressurePolicy: flags.onBackpressure as BackpressurePolicy,
   });
   if (flags.rate > 0) server.publisher.start(flags.rate);
 

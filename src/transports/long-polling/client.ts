@@ -32,9 +32,14 @@ export class LongPollClient implements SimulatedClient, Dispatcher.DispatchHandl
   private statusCode = 0;
   private opened = false;
   private closed = false;
+  /** Set from a failed poll until a later poll is written on a connected socket. */
+  private lost = false;
+  private paused = false;
   private requests = 0;
   private retryMs = RETRY_MIN_MS;
   private abortRequest: ((error?: Error) => void) | undefined;
+  /** undici's callback that continues a response paused by onData returning false. */
+  private resumeResponse: (() => void) | undefined;
 
   constructor(private readonly options: ClientOptions) {
     this.connector = new CountingConnector(options.localAddress);
@@ -67,19 +72,40 @@ export class LongPollClient implements SimulatedClient, Dispatcher.DispatchHandl
     return this.requests;
   }
 
+  /**
+   * undici calls this as it writes the request on a connected socket. After
+   * a failed poll that is the moment the client is subscribed again, because
+   * the server keeps the poll from its arrival. The first response would come
+   * only with the next message, which is no part of the reconnect.
+   */
   onConnect(abort: (error?: Error) => void): void {
     this.abortRequest = abort;
+    if (this.lost) {
+      this.lost = false;
+      this.options.events.onReconnect();
+    }
   }
 
-  onHeaders(statusCode: number): boolean {
+  onHeaders(statusCode: number, _headers: Buffer[] | string[] | null, resume: () => void): boolean {
     this.statusCode = statusCode;
+    this.resumeResponse = resume;
     this.chunks = [];
     return true;
   }
 
+  /** Returning false pauses the response: undici stops reading the socket until resumeResponse is called. */
   onData(chunk: Buffer): boolean {
     this.chunks.push(chunk);
-    return true;
+    return !this.paused;
+  }
+
+  pauseReading(): void {
+    this.paused = true;
+  }
+
+  resumeReading(): void {
+    this.paused = false;
+    this.resumeResponse?.();
   }
 
   onComplete(): void {
@@ -94,7 +120,8 @@ export class LongPollClient implements SimulatedClient, Dispatcher.DispatchHandl
     } else if (this.statusCode === 204) {
       this.poll();
     } else {
-      this.options.events.onError(new Error(`poll answered with HTTP ${this.statusCode}`));
+      this.options.events.onError(Object.assign(new Error(`poll answered with HTTP ${this.statusCode}`), { code: `HTTP_${this.statusCode}` }));
+      this.markLost();
       this.retryLater();
     }
   }
@@ -102,7 +129,14 @@ export class LongPollClient implements SimulatedClient, Dispatcher.DispatchHandl
   onError(error: Error): void {
     if (this.closed) return;
     this.options.events.onError(error);
+    this.markLost();
     this.retryLater();
+  }
+
+  private markLost(): void {
+    if (!this.opened || this.lost) return;
+    this.lost = true;
+    this.options.events.onDisconnect();
   }
 
   private poll(): void {

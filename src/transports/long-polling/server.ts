@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MessageHistory, Replay } from '../../server/history.js';
+import { decideSend } from '../backpressure.js';
+import { echo, rejectRequest } from '../http-reply.js';
 import { routePath } from '../route.js';
 import { rejectStream, streamParameter } from '../stream-route.js';
 import { StreamSubscribers } from '../stream-subscribers.js';
@@ -21,9 +23,9 @@ interface HeldPoll {
  *
  * - `GET /poll` answers at once with the newest sequence number as the
  *   cursor: the subscription starts there.
- * - `GET /poll?cursor=N` answers with every held message after N, at once
- *   if there are some, else when the next one is published, else with 204
- *   after the hold timeout.
+ * - `GET /poll?cursor=N` responds with the held messages after N (as many
+ *   as fit the send-buffer limit), at once if there are some, else when
+ *   the next one is published, else with 204 after the hold timeout.
  *
  * The reply body is `{"cursor":C,"missed":M,"messages":[...]}`. `missed` is
  * the explicit gap signal: messages after N that the bounded history no
@@ -31,6 +33,11 @@ interface HeldPoll {
  *
  * With `&topic=NAME` or `&room=NAME` the same protocol runs on that
  * stream's own sequence numbers and history.
+ * A client that stops reading has at most one response waiting in the
+ * server: it cannot poll again before it reads, and the reference server
+ * closes a connection that pipelines a request behind an unfinished
+ * response. A response contains at most about the send-buffer limit of
+ * messages.
  */
 export class LongPollingTransportServer implements TransportServer {
   private readonly held = new Set<HeldPoll>();
@@ -60,6 +67,10 @@ export class LongPollingTransportServer implements TransportServer {
 
   handleRequest(request: IncomingMessage, response: ServerResponse): boolean {
     if (routePath(request) !== POLL_PATH) return false;
+    if (request.method !== 'GET') {
+      rejectRequest(this.context.counters, response, 405, 'method-not-allowed', `${echo(request.method ?? '')} is not allowed on ${POLL_PATH}: use GET`, { Allow: 'GET' });
+      return true;
+    }
     const parameter = streamParameter(request);
     if ('error' in parameter) {
       this.context.counters.rejected++;
@@ -75,9 +86,7 @@ export class LongPollingTransportServer implements TransportServer {
       return true;
     }
     if (!CURSOR.test(cursorText)) {
-      this.context.counters.rejected++;
-      response.writeHead(400, { 'Content-Type': 'text/plain' });
-      response.end(`invalid cursor "${cursorText.slice(0, 64)}": expected -1 or a sequence number\n`);
+      rejectRequest(this.context.counters, response, 400, 'invalid-cursor', `invalid cursor "${echo(cursorText)}": expected -1 or a sequence number`);
       return true;
     }
 
@@ -100,9 +109,7 @@ export class LongPollingTransportServer implements TransportServer {
       return true;
     }
     if (!CURSOR.test(cursorText)) {
-      this.context.counters.rejected++;
-      response.writeHead(400, { 'Content-Type': 'text/plain' });
-      response.end(`invalid cursor "${cursorText.slice(0, 64)}": expected -1 or a sequence number\n`);
+      rejectRequest(this.context.counters, response, 400, 'invalid-cursor', `invalid cursor "${echo(cursorText)}": expected -1 or a sequence number`);
       return true;
     }
 
@@ -141,7 +148,7 @@ export class LongPollingTransportServer implements TransportServer {
     for (const poll of polls) {
       let body = bodies.get(poll.cursor);
       if (!body) {
-        body = bodyFor(history, poll.cursor);
+        body = bodyFor(history, poll.cursor, this.context.settings.sendBufferLimitBytes);
         bodies.set(poll.cursor, body);
       }
       clearTimeout(poll.timer);
@@ -169,25 +176,38 @@ export class LongPollingTransportServer implements TransportServer {
     poll.response.end();
   }
 
-  /** Answers every held poll; polls with the same cursor share one serialized body. */
+  /**
+   * Responds to every held poll; polls with the same cursor share one
+   * serialized body. A poll whose connection still has unsent bytes above
+   * the limit stays held under the drop policy and gets the messages with a
+   * later publish, or is closed under the close policy. This is a second
+   * line of defence: a client polls only after reading, because the
+   * reference server closes connections that pipeline.
+   */
   private answerHeldPolls(): void {
     const bodies = new Map<number, Buffer>();
-    const history = this.context.publisher.history;
+    const { publisher, settings, counters } = this.context;
+    const history = publisher.history;
     for (const poll of this.held) {
+      const decision = decideSend(poll.response.socket?.writableLength ?? 0, settings, counters);
+      if (decision === 'drop') continue;
+      this.held.delete(poll);
+      clearTimeout(poll.timer);
+      if (decision === 'close') {
+        poll.response.destroy();
+        continue;
+      }
       let body = bodies.get(poll.cursor);
       if (!body) {
-        body = encodeBody(history.since(poll.cursor), history.latestSeq());
+        body = encodeBody(history.since(poll.cursor), poll.cursor, settings.sendBufferLimitBytes);
         bodies.set(poll.cursor, body);
       }
-      clearTimeout(poll.timer);
       this.send(poll.response, body);
     }
-    this.held.clear();
   }
 
   private reply(response: ServerResponse, replay: Replay, cursor: number): void {
-    const latest = replay.messages.length > 0 ? replay.messages[replay.messages.length - 1].seq : cursor;
-    this.send(response, encodeBody(replay, latest));
+    this.send(response, encodeBody(replay, cursor, this.context.settings.sendBufferLimitBytes));
   }
 
   private send(response: ServerResponse, body: Buffer): void {
@@ -207,11 +227,26 @@ function cursorParameter(request: IncomingMessage): string | null {
   return new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1)).get('cursor');
 }
 
-function bodyFor(history: MessageHistory, cursor: number): Buffer {
-  return encodeBody(history.since(cursor), history.latestSeq());
+function bodyFor(history: MessageHistory, cursor: number, maxBytes: number): Buffer {
+  return encodeBody(history.since(cursor), cursor, maxBytes);
 }
 
-function encodeBody(replay: Replay, cursor: number): Buffer {
-  const messages = replay.messages.map((message) => message.json).join(',');
-  return Buffer.from(`{"cursor":${cursor},"missed":${replay.missed},"messages":[${messages}]}`);
+/**
+ * Encodes one response body: the messages of the replay that fit
+ * `maxBytes` (at least one), and as cursor the last of them, or `cursor`
+ * when there are none. A client far behind gets the rest with its next
+ * polls, which come at once, so no response keeps more than about the
+ * send-buffer limit in the server.
+ */
+function encodeBody(replay: Replay, cursor: number, maxBytes: number): Buffer {
+  const page: string[] = [];
+  let bytes = 0;
+  let last = cursor;
+  for (const message of replay.messages) {
+    bytes += message.json.length + 1;
+    if (page.length > 0 && bytes > maxBytes) break;
+    page.push(message.json);
+    last = message.seq;
+  }
+  return Buffer.from(`{"cursor":${last},"missed":${replay.missed},"messages":[${page.join(',')}]}`);
 }

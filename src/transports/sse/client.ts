@@ -28,8 +28,13 @@ export class SseClient implements SimulatedClient, Dispatcher.DispatchHandler {
   private retryMs = SSE_RETRY_MS;
   private opened = false;
   private closed = false;
+  /** Set from the loss of an open stream until the next 200. */
+  private lost = false;
+  private paused = false;
   private requests = 0;
   private abortRequest: ((error?: Error) => void) | undefined;
+  /** undici's callback that continues a response paused by onData returning false. */
+  private resumeResponse: (() => void) | undefined;
   private statusCode = 0;
 
   constructor(private readonly options: ClientOptions) {
@@ -76,33 +81,55 @@ export class SseClient implements SimulatedClient, Dispatcher.DispatchHandler {
     this.abortRequest = abort;
   }
 
-  onHeaders(statusCode: number): boolean {
+  onHeaders(statusCode: number, _headers: Buffer[] | string[] | null, resume: () => void): boolean {
     this.statusCode = statusCode;
+    this.resumeResponse = resume;
     if (statusCode !== 200) return true;
     if (!this.opened) {
       this.opened = true;
       this.options.events.onOpen();
+    } else if (this.lost) {
+      this.lost = false;
+      this.options.events.onReconnect();
     }
     return true;
   }
 
+  /** Returning false pauses the response: undici stops reading the socket until resumeResponse is called. */
   onData(chunk: Buffer): boolean {
     if (this.statusCode === 200) this.parser.feed(chunk.toString('utf8'));
-    return true;
+    return !this.paused;
   }
 
   onComplete(): void {
     if (this.closed) return;
     if (this.statusCode !== 200) {
-      this.options.events.onError(new Error(`SSE request answered with HTTP ${this.statusCode}`));
+      this.options.events.onError(Object.assign(new Error(`SSE request answered with HTTP ${this.statusCode}`), { code: `HTTP_${this.statusCode}` }));
     }
+    this.markLost();
     this.scheduleReconnect();
   }
 
   onError(error: Error): void {
     if (this.closed) return;
     this.options.events.onError(error);
+    this.markLost();
     this.scheduleReconnect();
+  }
+
+  pauseReading(): void {
+    this.paused = true;
+  }
+
+  resumeReading(): void {
+    this.paused = false;
+    this.resumeResponse?.();
+  }
+
+  private markLost(): void {
+    if (!this.opened || this.lost) return;
+    this.lost = true;
+    this.options.events.onDisconnect();
   }
 
   private handleEvent(event: EventSourceMessage): void {

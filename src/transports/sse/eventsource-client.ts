@@ -14,6 +14,7 @@ import { SSE_PATH } from './server.js';
 export class EventSourceClient implements SimulatedClient {
   private source: EventSource | undefined;
   private opened = false;
+  private lost = false;
 
   constructor(private readonly options: ClientOptions) {}
 
@@ -21,9 +22,13 @@ export class EventSourceClient implements SimulatedClient {
     const source = new EventSource(new URL(withStream(SSE_PATH, this.options.stream), this.options.baseUrl));
     this.source = source;
     source.onopen = () => {
-      if (this.opened) return;
-      this.opened = true;
-      this.options.events.onOpen();
+      if (!this.opened) {
+        this.opened = true;
+        this.options.events.onOpen();
+      } else if (this.lost) {
+        this.lost = false;
+        this.options.events.onReconnect();
+      }
     };
     source.onmessage = (event) => {
       const receivedNs = process.hrtime.bigint();
@@ -32,6 +37,10 @@ export class EventSourceClient implements SimulatedClient {
     };
     source.onerror = (event) => {
       this.options.events.onError(new Error(`EventSource error: ${event.message ?? 'connection lost'}`));
+      if (this.opened && !this.lost) {
+        this.lost = true;
+        this.options.events.onDisconnect();
+      }
     };
   }
 
@@ -39,7 +48,11 @@ export class EventSourceClient implements SimulatedClient {
     this.source?.close();
   }
 
-  /** NOTE: fetch hides the socket, so this client cannot count wire bytes; it reports 0. */
+  /**
+   * NOTE: fetch hides the socket, so this client cannot count wire bytes;
+   * it reports 0. For the same reason it has no pauseReading, and
+   * --slow-clients leaves it reading at full speed.
+   */
   bytesReceived(): number {
     return 0;
   }

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decideSend } from '../backpressure.js';
+import { echo, isOriginAllowed, rejectRequest } from '../http-reply.js';
 import type { StoredMessage } from '../../server/history.js';
 import { routePath } from '../route.js';
 import { rejectStream, streamParameter } from '../stream-route.js';
@@ -13,13 +15,22 @@ export const SSE_RETRY_MS = 1000;
 /** Matches a Last-Event-ID that this server could have sent: a sequence number. */
 const EVENT_ID = /^\d{1,15}$/;
 
+const HEARTBEAT = Buffer.from(': heartbeat\n\n');
+
+interface Subscriber {
+  response: ServerResponse;
+  /** Bytes the kernel had accepted at the previous heartbeat, to tell a stalled peer from a slow one. */
+  acceptedAtHeartbeat: number;
+}
+
 /**
  * Server-Sent Events reference server on node:http. Every event carries
  * `id:`, so a reconnecting client sends Last-Event-ID and the server replays
  * what it missed from the history.
  */
 export class SseTransportServer implements TransportServer {
-  private readonly subscribers = new Set<ServerResponse>();
+  private readonly subscribers = new Set<Subscriber>();
+  // NOTE: topic and room subscribers get no send-buffer bound or stalled-peer check yet.
   private readonly streamSubscribers = new StreamSubscribers<ServerResponse>();
   private readonly heartbeat: NodeJS.Timeout;
 
@@ -40,7 +51,7 @@ export class SseTransportServer implements TransportServer {
 
   close(): void {
     clearInterval(this.heartbeat);
-    for (const response of this.subscribers) response.destroy();
+    for (const subscriber of this.subscribers) subscriber.response.destroy();
     for (const response of this.streamSubscribers.all()) response.destroy();
     this.subscribers.clear();
     this.streamSubscribers.clear();
@@ -48,17 +59,24 @@ export class SseTransportServer implements TransportServer {
 
   handleRequest(request: IncomingMessage, response: ServerResponse): boolean {
     if (routePath(request) !== SSE_PATH) return false;
+    const { counters, settings } = this.context;
     const parameter = streamParameter(request);
     if ('error' in parameter) {
-      this.context.counters.rejected++;
+      counters.rejected++;
       return rejectStream(response, parameter.error);
     }
 
+    if (request.method !== 'GET') {
+      rejectRequest(counters, response, 405, 'method-not-allowed', `${echo(request.method ?? '')} is not allowed on ${SSE_PATH}: use GET`, { Allow: 'GET' });
+      return true;
+    }
+    if (!isOriginAllowed(request, settings.allowedOrigins)) {
+      rejectRequest(counters, response, 403, 'origin-not-allowed', `Origin ${echo(request.headers.origin ?? '')} may not subscribe`);
+      return true;
+    }
     const lastEventId = request.headers['last-event-id'];
     if (lastEventId !== undefined && !EVENT_ID.test(String(lastEventId))) {
-      this.context.counters.rejected++;
-      response.writeHead(400, { 'Content-Type': 'text/plain' });
-      response.end(`invalid Last-Event-ID "${String(lastEventId).slice(0, 64)}": expected a sequence number\n`);
+      rejectRequest(counters, response, 400, 'invalid-last-event-id', `invalid Last-Event-ID "${echo(String(lastEventId))}": expected a sequence number`);
       return true;
     }
 
@@ -80,8 +98,9 @@ export class SseTransportServer implements TransportServer {
     }
 
     if (lastEventId !== undefined) this.replay(response, Number(lastEventId));
-    this.subscribers.add(response);
-    response.on('close', () => this.subscribers.delete(response));
+    const subscriber: Subscriber = { response, acceptedAtHeartbeat: -1 };
+    this.subscribers.add(subscriber);
+    response.on('close', () => this.subscribers.delete(subscriber));
     return true;
   }
 
@@ -96,7 +115,18 @@ export class SseTransportServer implements TransportServer {
   }
 
   private broadcast(event: Buffer): void {
-    for (const response of this.subscribers) response.write(event);
+    const { settings, counters } = this.context;
+    for (const subscriber of this.subscribers) {
+      const decision = decideSend(subscriber.response.writableLength, settings, counters);
+      if (decision === 'send') {
+        subscriber.response.write(event);
+      } else if (decision === 'close') {
+        // The stream ends without a last event: a reason written now would
+        // wait behind the buffer the client is not reading.
+        this.subscribers.delete(subscriber);
+        subscriber.response.destroy();
+      }
+    }
   }
 
   private publishOnStream(stream: string, message: StoredMessage): void {
@@ -111,11 +141,29 @@ export class SseTransportServer implements TransportServer {
    * known to, in certain cases, drop HTTP connections after a short
    * timeout. To protect against such proxy servers, authors can include a
    * comment line (one starting with a ':' character) every 15 seconds or so."
+   *
+   * The heartbeat also finds dead peers. A peer that vanished without a FIN
+   * or RST stops acknowledging, the kernel's send buffer fills and bytes
+   * wait in user space. A subscriber whose kernel accepted nothing during a
+   * whole interval while bytes were waiting is closed. A slow reader that
+   * drains at all is kept.
    */
   private sendHeartbeat(): void {
-    const comment = Buffer.from(': heartbeat\n\n');
-    for (const response of this.subscribers) response.write(comment);
-    for (const response of this.streamSubscribers.all()) response.write(comment);
+    for (const subscriber of this.subscribers) {
+      const { response } = subscriber;
+      const socket = response.socket;
+      const waiting = response.writableLength;
+      const accepted = socket ? socket.bytesWritten - socket.writableLength : 0;
+      if (waiting > 0 && accepted === subscriber.acceptedAtHeartbeat) {
+        this.context.counters.deadPeersClosed++;
+        this.subscribers.delete(subscriber);
+        response.destroy();
+        continue;
+      }
+      subscriber.acceptedAtHeartbeat = accepted;
+      if (waiting <= this.context.settings.sendBufferLimitBytes) response.write(HEARTBEAT);
+    }
+    for (const response of this.streamSubscribers.all()) response.write(HEARTBEAT);
   }
 }
 
