@@ -81,7 +81,7 @@ describe('scenario schema errors', () => {
     expect(err.trim().split('\n')).toEqual([
       'rtbench: several.yaml:7: clients is 0: expected an integer from 1 to 1000000',
       'rtbench: several.yaml:9: transports[1] is "pigeon": expected one of long-polling, sse, websocket',
-      expect.stringMatching(/^rtbench: several\.yaml:10: duraton is not a known field: expected one of name, description, workload, .*durationSec/),
+      expect.stringMatching(/^rtbench: several\.yaml:10: duraton is not a known field: expected one of name, description, thresholds, workload, .*durationSec/),
     ]);
   });
 
@@ -183,5 +183,33 @@ describe('rtbench scenarios', () => {
       const text = readFileSync(join(SCENARIOS_DIR, `${name}.yaml`), 'utf8');
       expect(text.startsWith('# yaml-language-server: $schema=./scenario.schema.json\n')).toBe(true);
     }
+  });
+});
+
+describe('scenario thresholds', () => {
+  it('rejects an invalid expression with its line and position', async () => {
+    const text = `${VALID_CHAT}thresholds:\n  - '*.messages.lost == 0'\n  - 'websocket.latency.p99 <> 200ms'\n`;
+
+    const { code, err } = await runFile('bad-threshold.yaml', text);
+
+    expect(code).toBe(2);
+    expect(err).toMatch(/^rtbench: bad-threshold\.yaml:11: thresholds\[1\] is invalid: .*column 24/);
+  });
+
+  it('fails the run on a threshold from the file', async () => {
+    const text = `name: gate
+description: a tiny gated run
+workload:
+  kind: dashboard
+thresholds:
+  - 'websocket.latency.p99 < 0.001ms'
+`;
+    writeScenario('gate.yaml', text);
+    const io = fakeIo(workDir);
+
+    const code = await main(['run', 'gate.yaml', '-t', 'ws', '--clients', '10', '--rate', '5', '--warmup', '0.5', '--duration', '1', '--drain', '0.5', '--no-floor', '--out', join(workDir, 'gate.json')], io);
+
+    expect(code).toBe(4);
+    expect(io.err).toContain('threshold failed: websocket.latency.p99 < 0.001ms');
   });
 });

@@ -1,3 +1,4 @@
+import { parseThreshold, type Threshold } from '../report/thresholds.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import AjvModule, { type ValidateFunction } from 'ajv';
@@ -25,6 +26,8 @@ export interface Scenario {
   content: string;
   /** The run settings the file sets; the rest keep rtbench's defaults. */
   settings: Partial<RunSettings>;
+  /** Threshold expressions from the file's `thresholds:` list, already parsed. */
+  thresholds: Threshold[];
 }
 
 /** The scenario file's fields as the schema allows them. */
@@ -32,6 +35,7 @@ interface ScenarioDocument extends Partial<Omit<RunSettings, 'workload'>> {
   name: string;
   description: string;
   workload: WorkloadSettings;
+  thresholds?: string[];
 }
 
 // ajv is published as CommonJS; under NodeNext its default export is the module object.
@@ -81,9 +85,25 @@ export function parseScenario(content: string, displayPath: string): Scenario {
     throw new ScenarioError(located.map(({ line, message }) => `${displayPath}:${line}: ${message}`));
   }
 
-  const { name, description, workload, ...settings } = data as ScenarioDocument;
+  const { name, description, workload, thresholds = [], ...settings } = data as ScenarioDocument;
   const fullWorkload: WorkloadSettings = workload.kind === 'collaboration' ? { ...workload, seed: workload.seed ?? DEFAULT_SEED } : workload;
-  return { name, description, displayPath, content, settings: { ...settings, workload: fullWorkload } };
+  const parsedThresholds = parseFileThresholds(thresholds, displayPath, (index) => lineOfField(document, lines, ['thresholds', index]));
+  return { name, description, displayPath, content, settings: { ...settings, workload: fullWorkload }, thresholds: parsedThresholds };
+}
+
+/** Parses the file's threshold expressions; a bad one is reported with the file, its line and the position in the expression. */
+function parseFileThresholds(expressions: string[], displayPath: string, lineOf: (index: number) => number): Threshold[] {
+  const problems: string[] = [];
+  const parsed: Threshold[] = [];
+  expressions.forEach((expression, index) => {
+    try {
+      parsed.push(parseThreshold(expression));
+    } catch (error) {
+      problems.push(`${displayPath}:${lineOf(index)}: thresholds[${index}] is invalid: ${(error as Error).message}`);
+    }
+  });
+  if (problems.length > 0) throw new ScenarioError(problems);
+  return parsed;
 }
 
 /** Rules the schema cannot state: one field bounded by another. */

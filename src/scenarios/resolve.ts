@@ -1,3 +1,4 @@
+import type { Threshold } from '../report/thresholds.js';
 import type { Command } from 'commander';
 import { COMMAND_LINE_SCENARIO, type ScenarioSource } from './identity.js';
 import { loadScenario } from './load.js';
@@ -16,11 +17,11 @@ export function resolveScenarioSettings(
   cwd: string,
   fromOptions: RunSettings,
   command: Command,
-): { settings: RunSettings; scenario: ScenarioSource } {
+): { settings: RunSettings; scenario: ScenarioSource; thresholds: Threshold[] } {
   if (scenarioArgument === undefined) {
-    return { settings: layerSettings(fromOptions, command, undefined), scenario: COMMAND_LINE_SCENARIO };
+    return { settings: layerSettings(fromOptions, command, undefined), scenario: COMMAND_LINE_SCENARIO, thresholds: [] };
   }
   const scenario = loadScenario(scenarioArgument, cwd);
   const settings = layerSettings(fromOptions, command, scenario);
-  return { settings, scenario: { name: scenario.name, content: scenario.content } };
+  return { settings, scenario: { name: scenario.name, content: scenario.content }, thresholds: scenario.thresholds };
 }

@@ -105,7 +105,9 @@ export function toSettings(flags: RunFlags): RunSettings {
 }
 
 async function executeRun(io: CliIo, flags: RunFlags, command: string[], parsed: Command, scenarioArgument: string | undefined): Promise<ExitCodeValue> {
-  const { settings, scenario } = resolveScenarioSettings(scenarioArgument, io.cwd, toSettings(flags), parsed);
+  const { settings, scenario, thresholds: fileThresholds } = resolveScenarioSettings(scenarioArgument, io.cwd, toSettings(flags), parsed);
+  // A scenario file's thresholds add to those given with --threshold.
+  flags.threshold = [...flags.threshold, ...fileThresholds];
   validateFaultTimes(settings.faults ?? NO_FAULTS, settings.warmupSec, settings.durationSec);
   validateFaultTarget(settings.faults ?? NO_FAULTS, isScaledOut(settings), usesStreams(settings.workload));
   checkCapacity(settings.clients, undefined, settings.connectionsPerSourceAddress);
