@@ -87,7 +87,7 @@ export class Daemon {
     return this.exitReason === undefined;
   }
 
-  /** Why the daemon ended, or undefined while it runs. */
+  /** The reason the daemon ended, or undefined while it runs. */
   get exitDescription(): string | undefined {
     return this.exitReason;
   }

@@ -49,7 +49,7 @@ export interface Session {
   /** The reference-server instances, with their bus and proxy. */
   server?: ServerGroup;
   generator?: ManagedChild;
-  /** Where clients connect; the generator spreads them over these. */
+  /** URLs the clients connect to; the generator spreads them over these. */
   baseUrls: string[];
   /** Due time of the window's first message, once measuring started. */
   windowStartNs?: bigint;
@@ -62,7 +62,7 @@ export interface Session {
  * their own processes, measures the latency floor, ramps up the clients,
  * publishes on a fixed schedule, measures over the window and tears both
  * processes down. Never throws for a failure during the run: the result
- * holds what was measured, with `status` and `error`.
+ * contains what was measured, with `status` and `error`.
  */
 export async function runTransport(transport: TransportName, settings: RunSettings, hooks: RunHooks = {}): Promise<TransportResult> {
   const started = Date.now();

@@ -4,13 +4,13 @@ import type { SeqRange } from '../server/schedule.js';
 /** Gaps wider than this are not remembered per subscriber; a late arrival from one counts as a duplicate. */
 const MAX_REMEMBERED_GAP = 10_000;
 
-/** What one received message turned out to be, for one subscriber. */
+/** Classification of one received message, for one subscriber. */
 export type Arrival = 'new' | 'late' | 'duplicate';
 
 /**
  * Per-subscriber sequence check. It keeps the highest sequence number seen
  * and, only after a jump, the set of numbers skipped, so a message that
- * arrives after a higher one is told apart from a duplicate.
+ * arrives after a higher one is distinguished from a duplicate.
  */
 export class SequenceTracker {
   private highest = -1;
@@ -32,9 +32,9 @@ export class SequenceTracker {
   }
 
   /**
-   * How many of the sequence numbers first..last never arrived. A gap too
-   * wide to remember counts whole, because a late arrival from it cannot be
-   * told from a duplicate.
+   * Returns how many of the sequence numbers first..last never arrived. A
+   * gap too wide to remember counts whole, because a late arrival from it
+   * cannot be distinguished from a duplicate.
    */
   countMissing(first: number, last: number): number {
     if (last < first) return 0;

@@ -61,7 +61,7 @@ export function cpuPercentBetween(first: ProcessSample, second: ProcessSample): 
   return ((second.cpuNs - first.cpuNs) / wallNs) * 100;
 }
 
-/** The soft limit on open file descriptors of this process, from /proc/self/limits. */
+/** Reads the soft limit on open file descriptors of this process from /proc/self/limits. */
 export function readOpenFilesLimit(): number | undefined {
   return readOpenFilesLimits()?.soft;
 }
@@ -82,7 +82,7 @@ function parseLimit(text: string): number {
   return text === 'unlimited' ? Number.POSITIVE_INFINITY : Number(text);
 }
 
-/** The ephemeral port range [low, high] from net.ipv4.ip_local_port_range. */
+/** Reads the ephemeral port range [low, high] from net.ipv4.ip_local_port_range. */
 export function readEphemeralPortRange(): [number, number] | undefined {
   try {
     const text = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim();

@@ -1,6 +1,6 @@
 import type { ServerCounters, ServerSettings } from './types.js';
 
-/** What a broadcast does for one subscriber. */
+/** Action a broadcast takes for one subscriber. */
 export type SendDecision = 'send' | 'drop' | 'close';
 
 /**

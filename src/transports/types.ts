@@ -20,11 +20,11 @@ export interface ServerSettings extends ServerLimits {
 
 /** Counters a reference server reports; every transport adds to the same ones. */
 export interface ServerCounters {
-  /** Requests answered with an error status, or connections closed for a protocol error. */
+  /** Requests rejected with an error status, or connections closed for a protocol error. */
   rejected: number;
-  /** Long-poll requests answered (with messages or with 204). */
+  /** Long-poll responses sent (with messages or with 204). */
   pollsAnswered: number;
-  /** Subscribers closed by the heartbeat for not answering. */
+  /** Subscribers closed by the heartbeat because they sent no pong or read nothing. */
   deadPeersClosed: number;
   /** `rejected`, by reason: the status or close code and what was wrong. */
   rejections: Record<string, number>;
@@ -64,7 +64,7 @@ export interface TransportServer {
   close(): void;
 }
 
-/** What a simulated client reports to the load generator. */
+/** Callbacks through which a simulated client reports to the load generator. */
 export interface ClientEvents {
   /** The subscription is established: counts as connected, once per client. */
   onOpen(): void;
@@ -83,7 +83,7 @@ export interface ClientOptions {
   events: ClientEvents;
   /** Local source address for the socket, so connections can spread over 127.0.0.x. */
   localAddress?: string;
-  /** Which client implementation to use, one of the transport's `clientImplementations`; the first by default. */
+  /** Client implementation, one of the transport's `clientImplementations`; the first by default. */
   implementation?: string;
   /** WebSocket only: after a reconnect, ask the server to replay from the last sequence number received. */
   resume?: boolean;
@@ -102,7 +102,7 @@ export interface SimulatedClient {
   requestsSent(): number;
   /**
    * Stops reading from the socket, so the kernel buffers fill and the
-   * server sees backpressure. Absent when the implementation cannot pause.
+   * server meets backpressure. Absent when the implementation cannot pause.
    */
   pauseReading?(): void;
   resumeReading?(): void;
@@ -115,7 +115,7 @@ export interface SimulatedClient {
   send?(text: string): void;
 }
 
-/** Everything rtbench knows about one transport. A new transport is one folder exporting this. */
+/** Description of one transport: its names, server half and client half. A new transport is one folder exporting this. */
 export interface Transport {
   name: TransportName;
   /** Other names the CLI accepts, for example `ws`. */

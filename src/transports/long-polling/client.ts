@@ -120,7 +120,7 @@ export class LongPollClient implements SimulatedClient, Dispatcher.DispatchHandl
     } else if (this.statusCode === 204) {
       this.poll();
     } else {
-      this.options.events.onError(Object.assign(new Error(`poll answered with HTTP ${this.statusCode}`), { code: `HTTP_${this.statusCode}` }));
+      this.options.events.onError(Object.assign(new Error(`poll failed with HTTP ${this.statusCode}`), { code: `HTTP_${this.statusCode}` }));
       this.markLost();
       this.retryLater();
     }
@@ -151,7 +151,7 @@ export class LongPollClient implements SimulatedClient, Dispatcher.DispatchHandl
     try {
       body = JSON.parse(text) as PollBody;
     } catch {
-      this.options.events.onError(new Error('poll answered with a body that is not JSON'));
+      this.options.events.onError(new Error('poll response body is not valid JSON'));
       return;
     }
 

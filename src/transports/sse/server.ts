@@ -167,7 +167,7 @@ export class SseTransportServer implements TransportServer {
   }
 }
 
-/** One event, serialized once per publish and written to every subscriber. */
+/** Formats one event, serialized once per publish and written to every subscriber. */
 export function formatEvent(seq: number, json: string): Buffer {
   return Buffer.from(`id: ${seq}\ndata: ${json}\n\n`);
 }
